@@ -1,0 +1,72 @@
+import type {
+	IAuthenticateGeneric,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+export class AwazApi implements ICredentialType {
+	name = 'awazApi';
+
+	displayName = 'Awaz API';
+
+	icon: Icon = { light: 'file:../icons/awaz.svg', dark: 'file:../icons/awaz.dark.svg' };
+
+	documentationUrl = 'https://github.com/awaz-ai/n8n-nodes-awaz#credentials';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			description:
+				'Create a key in the Awaz app under Settings → Integrations → API Keys',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://api.awaz.ai',
+			description:
+				'Change only to reach Awaz through a proxy or to use a test server',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				Authorization: '=Bearer {{$credentials.apiKey}}',
+			},
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: '/v1/phones',
+			method: 'GET',
+		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message: 'No API key was sent. Enter the key from Awaz (Settings → Integrations → API Keys).',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message:
+						'Awaz rejected the API key. Check that it was copied whole and has not been deleted in Awaz.',
+				},
+			},
+		],
+	};
+}

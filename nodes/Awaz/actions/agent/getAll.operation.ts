@@ -1,0 +1,3 @@
+import { unpagedListOperation } from '../common';
+
+export const getAll = unpagedListOperation('agent', '/v1/agents');

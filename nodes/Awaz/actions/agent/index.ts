@@ -1,0 +1,22 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { operationSelector } from '../common';
+import { getAll } from './getAll.operation';
+
+export const agentOperations = { getAll };
+
+export const agentDescription: INodeProperties[] = [
+	operationSelector(
+		'agent',
+		[
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				action: 'Get many agents',
+				description: 'List the AI voice agents of the workspace, with their IDs and names',
+			},
+		],
+		'getAll',
+	),
+	...getAll.description,
+];

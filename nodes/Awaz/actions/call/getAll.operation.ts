@@ -1,0 +1,35 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { AwazOperation } from '../common';
+import { listPlan, returnAllFields, showFor } from '../common';
+
+export const getAll: AwazOperation = {
+	description: [
+		...returnAllFields('call'),
+		{
+			displayName: 'Filters',
+			name: 'filters',
+			type: 'collection',
+			placeholder: 'Add Filter',
+			displayOptions: showFor('call', 'getAll'),
+			default: {},
+			options: [
+				{
+					displayName: 'Call ID',
+					name: 'id',
+					type: 'string',
+					default: '',
+					placeholder: 'e.g. 674b1c995e504fadc9b6fab9',
+					description: 'Return only the call with this ID',
+				},
+			],
+		},
+	] as INodeProperties[],
+	plan(this: IExecuteFunctions, itemIndex) {
+		const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+		const qs: IDataObject = {};
+		const id = String(filters.id ?? '').trim();
+		if (id) qs.id = id;
+		return listPlan(this, itemIndex, { method: 'GET', path: '/v1/calls', qs }, true);
+	},
+};

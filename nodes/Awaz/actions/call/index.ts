@@ -1,0 +1,40 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { operationSelector } from '../common';
+import { get } from './get.operation';
+import { getAll } from './getAll.operation';
+import { schedule } from './schedule.operation';
+
+export const callOperations = { get, getAll, schedule };
+
+export const callDescription: INodeProperties[] = [
+	operationSelector(
+		'call',
+		[
+			{
+				name: 'Get',
+				value: 'get',
+				action: 'Get a call',
+				description:
+					'Get one call by ID: its status, contact, transcript data and extracted variables',
+			},
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				action: 'Get many calls',
+				description: 'List calls with their status, contact and extracted variables',
+			},
+			{
+				name: 'Schedule',
+				value: 'schedule',
+				action: 'Schedule a call',
+				description:
+					'Have an AI agent phone a person now or at a set time, from one of the workspace phones',
+			},
+		],
+		'schedule',
+	),
+	...schedule.description,
+	...get.description,
+	...getAll.description,
+];

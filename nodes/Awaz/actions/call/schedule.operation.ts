@@ -1,0 +1,94 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { idLocator } from '../../helpers/descriptions';
+import { readFields } from '../../helpers/validation';
+import type { AwazOperation } from '../common';
+import { showFor } from '../common';
+
+const show = showFor('call', 'schedule');
+
+type ScheduleValues = {
+	agentId: string;
+	fromPhoneId: string;
+	name: string;
+	phone: string;
+	datetime: string;
+};
+
+export const schedule: AwazOperation = {
+	description: [
+		{
+			...idLocator({
+				displayName: 'Agent',
+				name: 'agentId',
+				searchListMethod: 'searchAgents',
+				thing: 'an agent',
+				description: 'The AI voice agent that makes the call',
+			}),
+			displayOptions: show,
+		},
+		{
+			...idLocator({
+				displayName: 'From Phone',
+				name: 'fromPhoneId',
+				searchListMethod: 'searchPhones',
+				thing: 'a phone',
+				description:
+					"The workspace phone to call from. In ID mode give the phone's ID from Phone → Get Many, not its number.",
+			}),
+			displayOptions: show,
+		},
+		{
+			displayName: 'Contact Name',
+			name: 'name',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'e.g. Jane Doe',
+			description: 'The name of the person to call, as the agent will use it',
+			displayOptions: show,
+		},
+		{
+			displayName: 'Phone Number',
+			name: 'phone',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'e.g. +14155550123',
+			description:
+				'The number to call, in international E.164 format (+ and country code). Spaces, dashes and brackets are removed.',
+			displayOptions: show,
+		},
+		{
+			displayName: 'Date and Time',
+			name: 'datetime',
+			type: 'dateTime',
+			default: '',
+			description:
+				"When to place the call (ISO 8601). Leave empty to call now. A time without an offset is taken in the workflow's timezone.",
+			displayOptions: show,
+		},
+	],
+	plan(this: IExecuteFunctions, itemIndex) {
+		const values = readFields<ScheduleValues>(this, itemIndex, [
+			{ parameter: 'agentId', label: 'Agent', kind: 'id' },
+			{ parameter: 'fromPhoneId', label: 'From Phone', kind: 'id' },
+			{ parameter: 'name', label: 'Contact Name', kind: 'text' },
+			{ parameter: 'phone', label: 'Phone Number', kind: 'phone' },
+			{ parameter: 'datetime', label: 'Date and Time', kind: 'datetime' },
+		]);
+		const body = {
+			agent: values.agentId,
+			name: values.name,
+			phone: values.phone,
+			from: values.fromPhoneId,
+			datetime: values.datetime,
+		};
+		return {
+			kind: 'single',
+			writes: true,
+			request: { method: 'POST', path: '/v1/calls', body },
+			whenNoBody: { scheduled: true, ...body },
+		};
+	},
+};

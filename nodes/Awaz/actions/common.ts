@@ -1,0 +1,99 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { AwazRequest } from '../transport';
+
+/**
+ * What one input item asks of Awaz, worked out before anything is sent: either one request whose
+ * answer becomes one output item, or a list whose elements become one output item each.
+ */
+export type Plan =
+	| {
+			kind: 'single';
+			request: AwazRequest;
+			/** Changes something at Awaz: sent at most once per item, even under Retry On Fail. */
+			writes: boolean;
+			/** The output item when Awaz answers without a body: what was done. */
+			whenNoBody: IDataObject;
+			notFoundMessage?: string;
+	  }
+	| {
+			kind: 'list';
+			request: AwazRequest;
+			/** The endpoint takes `page=0,1,2…`. */
+			paged: boolean;
+			/** Undefined: return all. */
+			limit?: number;
+	  };
+
+export interface AwazOperation {
+	description: INodeProperties[];
+	/** Reads and validates one item's parameters; no I/O, so every item can be checked first. */
+	plan(this: IExecuteFunctions, itemIndex: number): Plan;
+}
+
+export function showFor(resource: string, operation: string) {
+	return { show: { resource: [resource], operation: [operation] } };
+}
+
+/** The standard Return All / Limit pair of n8n's "Get Many" operations. */
+export function returnAllFields(resource: string, operation = 'getAll'): INodeProperties[] {
+	return [
+		{
+			displayName: 'Return All',
+			name: 'returnAll',
+			type: 'boolean',
+			displayOptions: showFor(resource, operation),
+			default: false,
+			description: 'Whether to return all results or only up to a given limit',
+		},
+		{
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			displayOptions: {
+				show: { resource: [resource], operation: [operation], returnAll: [false] },
+			},
+			typeOptions: { minValue: 1 },
+			default: 50,
+			description: 'Max number of results to return',
+		},
+	];
+}
+
+export function listPlan(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	request: AwazRequest,
+	paged: boolean,
+): Plan {
+	const returnAll = ctx.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	const limit = returnAll ? undefined : (ctx.getNodeParameter('limit', itemIndex, 50) as number);
+	return { kind: 'list', request, paged, limit };
+}
+
+/** A resource's operation selector, from its operations' names and texts. */
+export function operationSelector(
+	resource: string,
+	options: Array<{ name: string; value: string; action: string; description: string }>,
+	defaultOperation: string,
+): INodeProperties {
+	return {
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: [resource] } },
+		options,
+		default: defaultOperation,
+	};
+}
+
+/** "Get Many" over an endpoint that answers with the whole list at once. */
+export function unpagedListOperation(resource: string, path: string): AwazOperation {
+	return {
+		description: returnAllFields(resource),
+		plan(this: IExecuteFunctions, itemIndex) {
+			return listPlan(this, itemIndex, { method: 'GET', path }, false);
+		},
+	};
+}

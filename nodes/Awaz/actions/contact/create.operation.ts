@@ -1,0 +1,62 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { readFields } from '../../helpers/validation';
+import type { AwazOperation } from '../common';
+import { showFor } from '../common';
+
+const show = showFor('contact', 'create');
+
+export const create: AwazOperation = {
+	description: [
+		{
+			displayName: 'Name',
+			name: 'name',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'e.g. Jane Doe',
+			displayOptions: show,
+		},
+		{
+			displayName: 'Phone Number',
+			name: 'phone',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'e.g. +14155550123',
+			description:
+				'In international E.164 format (+ and country code). Spaces, dashes and brackets are removed.',
+			displayOptions: show,
+		},
+		{
+			displayName: 'Additional Fields',
+			name: 'additionalFields',
+			type: 'collection',
+			placeholder: 'Add Field',
+			default: {},
+			displayOptions: show,
+			options: [
+				{
+					displayName: 'Email',
+					name: 'email',
+					type: 'string',
+					placeholder: 'name@email.com',
+					default: '',
+				},
+			],
+		},
+	],
+	plan(this: IExecuteFunctions, itemIndex) {
+		const body = readFields<{ name: string; phone: string; email?: string }>(this, itemIndex, [
+			{ parameter: 'name', label: 'Name', kind: 'text' },
+			{ parameter: 'phone', label: 'Phone Number', kind: 'phone' },
+			{ parameter: 'additionalFields.email', label: 'Email', kind: 'email', optional: true },
+		]);
+		return {
+			kind: 'single',
+			writes: true,
+			request: { method: 'POST', path: '/v1/contacts', body },
+			whenNoBody: { created: true, ...body },
+		};
+	},
+};

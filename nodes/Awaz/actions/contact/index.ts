@@ -1,0 +1,22 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { operationSelector } from '../common';
+import { create } from './create.operation';
+
+export const contactOperations = { create };
+
+export const contactDescription: INodeProperties[] = [
+	operationSelector(
+		'contact',
+		[
+			{
+				name: 'Create',
+				value: 'create',
+				action: 'Create a contact',
+				description: 'Save a new contact (name, phone number and optional email) in the workspace',
+			},
+		],
+		'create',
+	),
+	...create.description,
+];

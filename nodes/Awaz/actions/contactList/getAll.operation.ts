@@ -1,0 +1,3 @@
+import { unpagedListOperation } from '../common';
+
+export const getAll = unpagedListOperation('contactList', '/v1/contact_lists');

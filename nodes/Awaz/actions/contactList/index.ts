@@ -1,0 +1,22 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { operationSelector } from '../common';
+import { getAll } from './getAll.operation';
+
+export const contactListOperations = { getAll };
+
+export const contactListDescription: INodeProperties[] = [
+	operationSelector(
+		'contactList',
+		[
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				action: 'Get many contact lists',
+				description: 'List the contact lists of the workspace',
+			},
+		],
+		'getAll',
+	),
+	...getAll.description,
+];

@@ -1,0 +1,3 @@
+import { unpagedListOperation } from '../common';
+
+export const getAll = unpagedListOperation('phone', '/v1/phones');

@@ -1,0 +1,23 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { operationSelector } from '../common';
+import { getAll } from './getAll.operation';
+
+export const phoneOperations = { getAll };
+
+export const phoneDescription: INodeProperties[] = [
+	operationSelector(
+		'phone',
+		[
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				action: 'Get many phones',
+				description:
+					'List the phone numbers of the workspace that calls can be made from, with their IDs',
+			},
+		],
+		'getAll',
+	),
+	...getAll.description,
+];

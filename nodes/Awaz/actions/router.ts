@@ -1,0 +1,142 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import type { TransportSettings } from '../transport';
+import { awazApiRequest, awazPages, listItems } from '../transport';
+import { agentOperations } from './agent';
+import { callOperations } from './call';
+import type { AwazOperation, Plan } from './common';
+import { contactOperations } from './contact';
+import { contactListOperations } from './contactList';
+import { phoneOperations } from './phone';
+import { subscriptionOperations } from './subscription';
+import { workspaceOperations } from './workspace';
+
+const operations: Record<string, Record<string, AwazOperation>> = {
+	agent: agentOperations,
+	call: callOperations,
+	contact: contactOperations,
+	contactList: contactListOperations,
+	phone: phoneOperations,
+	subscription: subscriptionOperations,
+	workspace: workspaceOperations,
+};
+
+/** Where a write's answer is kept until the node finishes, keyed by item index. */
+const SENT_KEY = 'awazSentWrites';
+
+interface SentWrite {
+	request: string;
+	output: IDataObject[];
+}
+
+/** The output items for one answer: the body itself, or what was done when Awaz sent nothing. */
+function answerToJson(body: unknown, whenNoBody: IDataObject): IDataObject[] {
+	if (Array.isArray(body) && body.length > 0) {
+		return body.map((element) =>
+			element && typeof element === 'object' && !Array.isArray(element)
+				? (element as IDataObject)
+				: { value: element },
+		);
+	}
+	if (body && typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length > 0) {
+		return [body as IDataObject];
+	}
+	const isEmpty =
+		body === undefined ||
+		body === null ||
+		body === '' ||
+		(typeof body === 'object' && Object.keys(body).length === 0);
+	return [isEmpty ? whenNoBody : { ...whenNoBody, response: body as IDataObject[string] }];
+}
+
+async function run(
+	ctx: IExecuteFunctions,
+	plan: Plan,
+	itemIndex: number,
+	settings: Partial<TransportSettings>,
+	sent: Record<string, SentWrite>,
+	emit: (json: IDataObject[]) => void,
+): Promise<void> {
+	const scope = { itemIndex, settings };
+	if (plan.kind === 'list') {
+		if (plan.paged) {
+			for await (const page of awazPages.call(ctx, plan.request, plan.limit, scope)) emit(page);
+			return;
+		}
+		const elements = listItems(ctx, await awazApiRequest.call(ctx, plan.request, scope), plan.request, scope);
+		emit(plan.limit === undefined ? elements : elements.slice(0, plan.limit));
+		return;
+	}
+	const fingerprint = JSON.stringify(plan.request);
+	const earlier = sent[itemIndex];
+	// n8n's Retry On Fail runs the node again on all of its items: hand back what was already done
+	// instead of, say, scheduling the same call twice.
+	if (plan.writes && earlier?.request === fingerprint) {
+		emit(earlier.output);
+		return;
+	}
+	const body = await awazApiRequest.call(ctx, plan.request, {
+		...scope,
+		notFoundMessage: plan.notFoundMessage,
+	});
+	const output = answerToJson(body, plan.whenNoBody);
+	if (plan.writes) sent[itemIndex] = { request: fingerprint, output };
+	emit(output);
+}
+
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operationName = this.getNodeParameter('operation', 0) as string;
+	const operation = operations[resource]?.[operationName];
+	if (!operation) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operationName}" is not supported for "${resource}"`,
+		);
+	}
+	const continueOnFail = this.continueOnFail();
+
+	// Every item is checked before the first request: a batch with a bad row fails before anyone
+	// is called, so that running it again after the fix calls nobody twice.
+	const plans = items.map((_, itemIndex): Plan | Error => {
+		try {
+			return operation.plan.call(this, itemIndex);
+		} catch (error) {
+			if (continueOnFail) return error as Error;
+			throw error;
+		}
+	});
+
+	const context = this.getContext('node');
+	const sent = (context[SENT_KEY] ??= {}) as Record<string, SentWrite>;
+	const output: INodeExecutionData[] = [];
+
+	for (let itemIndex = 0; itemIndex < plans.length; itemIndex++) {
+		const pairedItem = { item: itemIndex };
+		// An item's output is kept back until it has all arrived: a list that fails on its third
+		// page gives one error item, not two pages and an error.
+		const itemOutput: INodeExecutionData[] = [];
+		const emit = (json: IDataObject[]) => {
+			for (const entry of json) itemOutput.push({ json: entry, pairedItem });
+		};
+		const plan = plans[itemIndex];
+		try {
+			if (plan instanceof Error) throw plan;
+			const settings = this.getNodeParameter('options', itemIndex, {}) as Partial<TransportSettings>;
+			await run(this, plan, itemIndex, settings, sent, emit);
+			output.push(...itemOutput);
+		} catch (error) {
+			if (continueOnFail) {
+				output.push({ json: { error: (error as Error).message }, pairedItem });
+				continue;
+			}
+			if (error instanceof NodeApiError || error instanceof NodeOperationError) throw error;
+			throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+		}
+	}
+
+	delete context[SENT_KEY];
+	return [output];
+}

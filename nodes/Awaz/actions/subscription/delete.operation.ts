@@ -1,0 +1,28 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { readFields } from '../../helpers/validation';
+import type { AwazOperation } from '../common';
+import { showFor } from '../common';
+import { hookUrlField } from './shared';
+
+export const deleteSubscription: AwazOperation = {
+	description: [
+		{
+			...hookUrlField,
+			description: 'The subscribed URL to stop sending call events to',
+			displayOptions: showFor('subscription', 'delete'),
+		},
+	],
+	plan(this: IExecuteFunctions, itemIndex) {
+		const { hookUrl } = readFields<{ hookUrl: string }>(this, itemIndex, [
+			{ parameter: 'hookUrl', label: 'Hook URL', kind: 'httpUrl' },
+		]);
+		return {
+			kind: 'single',
+			writes: true,
+			request: { method: 'DELETE', path: '/v1/hooks/calls', qs: { hookUrl } },
+			whenNoBody: { deleted: true, hookUrl },
+			notFoundMessage: `Awaz has no subscription for ${hookUrl}`,
+		};
+	},
+};

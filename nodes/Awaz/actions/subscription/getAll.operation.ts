@@ -1,0 +1,3 @@
+import { unpagedListOperation } from '../common';
+
+export const getAll = unpagedListOperation('subscription', '/v1/hooks/calls');

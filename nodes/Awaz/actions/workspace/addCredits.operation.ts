@@ -1,0 +1,3 @@
+import { topUpOperation } from './shared';
+
+export const addCredits = topUpOperation('credits', 'addCredits');

@@ -1,0 +1,3 @@
+import { topUpOperation } from './shared';
+
+export const addMinutes = topUpOperation('minutes', 'addMinutes');

@@ -1,0 +1,80 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { readFields } from '../../helpers/validation';
+import type { AwazOperation } from '../common';
+import { showFor } from '../common';
+
+export const ADD_CREDITS_PATH = '/v1/companies/add/credits';
+/**
+ * The collection sends "Add workspace minutes" to the credits path with a `minutes` field. Kept
+ * apart so that it can be corrected here alone if Awaz documents a path of its own.
+ */
+export const ADD_MINUTES_PATH = '/v1/companies/add/credits';
+
+/** Add Credits and Add Minutes differ only in the amount they top up and where they send it. */
+export function topUpOperation(amount: 'credits' | 'minutes', operation: string): AwazOperation {
+	const show = showFor('workspace', operation);
+	const label = amount === 'credits' ? 'Credits' : 'Minutes';
+	const description: INodeProperties[] = [
+		{
+			displayName: 'Company Email',
+			name: 'companyEmail',
+			type: 'string',
+			placeholder: 'name@email.com',
+			required: true,
+			default: '',
+			description: "The email of the workspace's company account",
+			displayOptions: show,
+		},
+		{
+			displayName: label,
+			name: amount,
+			type: 'number',
+			required: true,
+			typeOptions: { minValue: 0 },
+			default: 10,
+			description: `How many ${amount} to add`,
+			displayOptions: show,
+		},
+		{
+			displayName: 'Additional Fields',
+			name: 'additionalFields',
+			type: 'collection',
+			placeholder: 'Add Field',
+			default: {},
+			displayOptions: show,
+			options: [
+				{
+					displayName: 'Company ID',
+					name: 'companyId',
+					type: 'string',
+					default: '',
+					description: 'The company ID, to pick the right company when several share the email',
+				},
+			],
+		},
+	];
+	return {
+		description,
+		plan(this: IExecuteFunctions, itemIndex) {
+			const values = readFields<IDataObject>(this, itemIndex, [
+				{ parameter: 'companyEmail', label: 'Company Email', kind: 'email' },
+				{ parameter: amount, label, kind: 'positiveNumber' },
+				{ parameter: 'additionalFields.companyId', label: 'Company ID', kind: 'id', optional: true },
+			]);
+			const company: IDataObject = { email: values.companyEmail };
+			if (values.companyId) company.id = values.companyId;
+			const body = { company, [amount]: values[amount] };
+			return {
+				kind: 'single',
+				writes: true,
+				request: {
+					method: 'POST',
+					path: amount === 'credits' ? ADD_CREDITS_PATH : ADD_MINUTES_PATH,
+					body,
+				},
+				whenNoBody: { added: true, ...body },
+			};
+		},
+	};
+}

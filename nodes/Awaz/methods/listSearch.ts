@@ -1,0 +1,65 @@
+import type {
+	IDataObject,
+	ILoadOptionsFunctions,
+	INodeListSearchItems,
+	INodeListSearchResult,
+} from 'n8n-workflow';
+
+import { awazApiRequest, listItems } from '../transport';
+import type { AwazRequest } from '../transport';
+
+function matches(filter: string | undefined, ...texts: unknown[]): boolean {
+	if (!filter) return true;
+	const needle = filter.toLowerCase();
+	return texts.some((text) => String(text ?? '').toLowerCase().includes(needle));
+}
+
+async function fetchList(ctx: ILoadOptionsFunctions, request: AwazRequest): Promise<IDataObject[]> {
+	return listItems(ctx, await awazApiRequest.call(ctx, request), request);
+}
+
+export async function searchAgents(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
+	const agents = await fetchList(this, { method: 'GET', path: '/v1/agents' });
+	const results: INodeListSearchItems[] = agents
+		.filter((agent) => matches(filter, agent.name, agent.id))
+		.map((agent) => ({ name: String(agent.name ?? agent.id), value: String(agent.id) }));
+	return { results };
+}
+
+export async function searchPhones(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
+	const phones = await fetchList(this, { method: 'GET', path: '/v1/phones' });
+	const results: INodeListSearchItems[] = phones
+		.filter((phone) => matches(filter, phone.number, phone.id))
+		.map((phone) => ({ name: String(phone.number ?? phone.id), value: String(phone.id) }));
+	return { results };
+}
+
+/** One page of calls per request; the list asks for the next page as the user scrolls. */
+export async function searchCalls(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const page = Number(paginationToken ?? 0) || 0;
+	const calls = await fetchList(this, { method: 'GET', path: '/v1/calls', qs: { page } });
+	const results: INodeListSearchItems[] = calls
+		.filter((call) => {
+			const contact = (call.contact ?? {}) as IDataObject;
+			return matches(filter, contact.name, contact.phone, call.status, call.id);
+		})
+		.map((call) => {
+			const contact = (call.contact ?? {}) as IDataObject;
+			const who = [contact.name, contact.phone].filter(Boolean).join(' ') || String(call.id);
+			return {
+				name: call.status ? `${who} (${String(call.status)})` : who,
+				value: String(call.id),
+			};
+		});
+	return { results, paginationToken: calls.length > 0 ? String(page + 1) : undefined };
+}
