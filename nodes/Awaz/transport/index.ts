@@ -11,7 +11,14 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { RateLimitGate, readRateLimitHeaders, sleepCancellable } from './rateLimit';
+import {
+	MAX_WINDOW_WAIT_MS,
+	RateLimitGate,
+	RESET_MARGIN_MS,
+	readRateLimitHeaders,
+	readRetryAfterMs,
+	sleepCancellable,
+} from './rateLimit';
 
 export type AwazContext =
 	| IExecuteFunctions
@@ -212,10 +219,13 @@ export async function awazApiRequest(
 
 		if (status === 429) {
 			const { resetAtMs } = readRateLimitHeaders(response.headers);
-			const untilReset = resetAtMs === undefined ? 0 : resetAtMs - Date.now();
+			const untilReset =
+				resetAtMs !== undefined
+					? resetAtMs - Date.now() + RESET_MARGIN_MS
+					: (readRetryAfterMs(response.headers) ?? 0);
 			let delay: number;
 			if (untilReset > 0) {
-				delay = Math.min(untilReset + 25, MAX_BACKOFF_MS * 2);
+				delay = Math.min(untilReset, MAX_WINDOW_WAIT_MS);
 			} else {
 				delay = rateLimitBackoff;
 				rateLimitBackoff = Math.min(rateLimitBackoff * 2, MAX_BACKOFF_MS);
@@ -229,7 +239,7 @@ export async function awazApiRequest(
 		}
 
 		if (status === 503) {
-			const delay = busyBackoff;
+			const delay = Math.min(readRetryAfterMs(response.headers) ?? busyBackoff, MAX_BACKOFF_MS * 5);
 			if (busyWaited + delay > settings.maxBusyWait * 1000) {
 				throw apiError(
 					this,

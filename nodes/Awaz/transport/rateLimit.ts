@@ -12,7 +12,12 @@ interface WindowState {
 }
 
 /** Landing a hair after the reset instant keeps a request from falling into the old window. */
-const RESET_MARGIN_MS = 25;
+export const RESET_MARGIN_MS = 25;
+/**
+ * The documented window is one minute: a reset further away than that means clocks disagree, so
+ * wait at most a window and let the server say again.
+ */
+export const MAX_WINDOW_WAIT_MS = 61_000;
 /** Sleep in slices so that a cancelled execution stops waiting promptly. */
 const SLEEP_SLICE_MS = 1000;
 
@@ -32,13 +37,36 @@ function headerNumber(headers: Record<string, unknown>, name: string): number | 
 	return Number.isFinite(parsed) ? parsed : undefined;
 }
 
-export function readRateLimitHeaders(headers: Record<string, unknown> = {}): RateLimitHeaders {
-	const reset = headerNumber(headers, 'x-ratelimit-reset');
+/**
+ * When the window resets, in epoch milliseconds. Awaz documents UTC epoch seconds; a small number
+ * is read as seconds from now and a huge one as milliseconds, as other servers send them.
+ */
+function resetInstant(reset: number | undefined, now: number): number | undefined {
+	if (reset === undefined || reset < 0) return undefined;
+	if (reset < 1e9) return now + reset * 1000;
+	if (reset > 1e12) return reset;
+	return reset * 1000;
+}
+
+export function readRateLimitHeaders(
+	headers: Record<string, unknown> = {},
+	now = Date.now(),
+): RateLimitHeaders {
 	return {
 		limit: headerNumber(headers, 'x-ratelimit-limit'),
 		remaining: headerNumber(headers, 'x-ratelimit-remaining'),
-		resetAtMs: reset === undefined ? undefined : reset * 1000,
+		resetAtMs: resetInstant(headerNumber(headers, 'x-ratelimit-reset'), now),
 	};
+}
+
+/** Seconds from a Retry-After header (seconds or an HTTP date), if there is one. */
+export function readRetryAfterMs(headers: Record<string, unknown> = {}, now = Date.now()) {
+	const raw = headers['retry-after'] ?? headers['Retry-After'];
+	const value = String(Array.isArray(raw) ? raw[0] : (raw ?? '')).trim();
+	if (!value) return undefined;
+	if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
+	const date = Date.parse(value);
+	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 export async function sleepCancellable(ms: number, signal?: AbortSignal): Promise<void> {
@@ -70,7 +98,7 @@ export class RateLimitGate {
 		const { remaining, resetAtMs, inFlight } = this.state;
 		if (remaining === undefined || resetAtMs === undefined) return 0;
 		if (now >= resetAtMs) return 0;
-		return remaining - inFlight > 0 ? 0 : resetAtMs - now + RESET_MARGIN_MS;
+		return remaining - inFlight > 0 ? 0 : Math.min(resetAtMs - now + RESET_MARGIN_MS, MAX_WINDOW_WAIT_MS);
 	}
 
 	started(): void {
