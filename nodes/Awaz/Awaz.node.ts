@@ -15,7 +15,6 @@ import { router } from './actions/router';
 import { subscriptionDescription } from './actions/subscription';
 import { workspaceDescription } from './actions/workspace';
 import { listSearch, loadOptions } from './methods';
-import { DEFAULT_SETTINGS } from './transport';
 
 export class Awaz implements INodeType {
 	description: INodeTypeDescription = {
@@ -96,7 +95,7 @@ export class Awaz implements INodeType {
 						name: 'maxRateLimitWait',
 						type: 'number',
 						typeOptions: { minValue: 0 },
-						default: DEFAULT_SETTINGS.maxRateLimitWait,
+						default: 300,
 						description:
 							'Seconds one request may wait in all for the rate limit (100 requests a minute per API key) before the item fails. Waiting is what lets big batches finish with no item lost.',
 					},
@@ -105,7 +104,7 @@ export class Awaz implements INodeType {
 						name: 'maxBusyWait',
 						type: 'number',
 						typeOptions: { minValue: 0 },
-						default: DEFAULT_SETTINGS.maxBusyWait,
+						default: 300,
 						description:
 							'Seconds one request may keep retrying in all while Awaz answers 503 (high traffic) before the item fails',
 					},
@@ -114,7 +113,7 @@ export class Awaz implements INodeType {
 						name: 'timeout',
 						type: 'number',
 						typeOptions: { minValue: 1 },
-						default: DEFAULT_SETTINGS.timeout,
+						default: 30,
 						description:
 							'Seconds to wait for Awaz to answer one request. A write that times out is never sent again, since Awaz may have carried it out.',
 					},

@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { TransportSettings } from '../transport';
@@ -85,6 +85,13 @@ async function run(
 	emit(output);
 }
 
+/** Our errors as they are (both constructors hand an error of their own kind back unchanged). */
+function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number) {
+	return error instanceof NodeApiError
+		? new NodeApiError(ctx.getNode(), error as unknown as JsonObject)
+		: new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+}
+
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
@@ -105,7 +112,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			return operation.plan.call(this, itemIndex);
 		} catch (error) {
 			if (continueOnFail) return error as Error;
-			throw error;
+			throw asNodeError(this, error, itemIndex);
 		}
 	});
 
@@ -132,8 +139,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				output.push({ json: { error: (error as Error).message }, pairedItem });
 				continue;
 			}
-			if (error instanceof NodeApiError || error instanceof NodeOperationError) throw error;
-			throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+			throw asNodeError(this, error, itemIndex);
 		}
 	}
 
