@@ -1,0 +1,686 @@
+'use strict';
+
+const http = require('http');
+const path = require('path');
+const { spawn } = require('child_process');
+const { once } = require('events');
+const { startSandbox, STATUSES, makeObjectId, buildFixtures } = require('.');
+
+const KEY = 'test-key-main';
+const OTHER_KEY = 'test-key-other';
+const FIRST_AGENT = '65ff9abe3fdcbe533d3be143';
+const FIRST_PHONE = '661d7fb88bcadcf1d86fd8b0';
+const COLLECTION_CALL = { agent: FIRST_AGENT, name: 'Contact Name', phone: '+11111111111', from: FIRST_PHONE, datetime: '2024-01-01T00:00:00-00' };
+
+/** @type {import('./server').Sandbox} */
+let sb;
+
+beforeAll(async () => {
+	sb = await startSandbox({ apiKey: KEY, apiKeys: [OTHER_KEY] });
+});
+afterAll(() => sb.close());
+beforeEach(() => sb.reset());
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * @param {string} method
+ * @param {string} route path and query
+ * @param {{ body?: unknown, raw?: string, key?: string | null, authorization?: string, signal?: AbortSignal }} [options]
+ */
+async function api(method, route, { body, raw, key = KEY, authorization, signal } = {}) {
+	/** @type {Record<string, string>} */
+	const headers = {};
+	if (authorization !== undefined) headers.authorization = authorization;
+	else if (key !== null) headers.authorization = `Bearer ${key}`;
+	if (body !== undefined || raw !== undefined) headers['content-type'] = 'application/json';
+	const response = await fetch(sb.url + route, { method, headers, body: raw ?? (body === undefined ? undefined : JSON.stringify(body)), signal });
+	const text = await response.text();
+	let json;
+	try {
+		json = JSON.parse(text);
+	} catch {
+		json = undefined;
+	}
+	return { status: response.status, headers: response.headers, text, json };
+}
+
+const rateHeaders = (headers) => ({
+	limit: headers.get('x-ratelimit-limit'),
+	remaining: headers.get('x-ratelimit-remaining'),
+	reset: headers.get('x-ratelimit-reset'),
+});
+
+describe('fixtures', () => {
+	it('makes deterministic 24-hex ObjectIds', () => {
+		expect(makeObjectId(1)).toBe('670000000000000000000001');
+		expect(makeObjectId(0x10001)).toMatch(/^[0-9a-f]{24}$/);
+		expect(() => makeObjectId(-1)).toThrow(RangeError);
+		expect(() => makeObjectId(1.5)).toThrow(RangeError);
+	});
+
+	it('exports the seven hook statuses in the collection order', () => {
+		expect(STATUSES).toEqual(['outcome', 'pickup', 'busy', 'completed', 'voicemail', 'failed', 'canceled']);
+	});
+
+	it('builds the same frozen data every time, with unique ids', () => {
+		const fixtures = buildFixtures();
+		expect(buildFixtures()).toEqual(fixtures);
+		expect(Object.isFrozen(fixtures.calls[0].contact)).toBe(true);
+		const ids = [...fixtures.agents, ...fixtures.phones, ...fixtures.contactLists, ...fixtures.calls, ...fixtures.calls.map((c) => c.contact)].map((x) => x.id);
+		expect(new Set(ids).size).toBe(ids.length);
+		expect(fixtures.calls).toHaveLength(57);
+		expect(fixtures.calls[0].contact).toEqual({ id: expect.any(String), name: 'Contact 001', phone: '+15550000001', email: 'contact001@example.com' });
+		expect(fixtures.calls.slice(0, 8).map((c) => c.status)).toEqual([...STATUSES, STATUSES[0]]);
+		expect(fixtures.calls.slice(0, 4).map((c) => c.agent)).toEqual([...fixtures.agents.map((a) => a.id), FIRST_AGENT]);
+	});
+
+	it('keeps sb.fixtures apart from the live state', () => {
+		sb.state.agents.pop();
+		expect(sb.fixtures.agents).toHaveLength(3);
+		sb.reset();
+		expect(sb.state.agents).toHaveLength(3);
+	});
+});
+
+describe('authentication and routing', () => {
+	it.each([
+		['no header', { key: null }],
+		['empty header', { authorization: '' }],
+		['another scheme', { authorization: `Basic ${KEY}` }],
+		['Bearer without token', { authorization: 'Bearer ' }],
+	])('answers 401 for %s, without quota headers', async (_, options) => {
+		const response = await api('GET', '/v1/phones', options);
+		expect(response.status).toBe(401);
+		expect(response.json).toEqual({ message: 'Unauthorized' });
+		expect(response.headers.get('x-ratelimit-limit')).toBeNull();
+	});
+
+	it('answers 403 for a bearer token that is not a key', async () => {
+		const response = await api('GET', '/v1/agents', { key: 'wrong-key' });
+		expect(response.status).toBe(403);
+		expect(response.json).toEqual({ message: 'Forbidden' });
+	});
+
+	it('accepts every configured key and any case of "bearer"', async () => {
+		expect(sb.apiKey).toBe(KEY);
+		expect(sb.apiKeys).toEqual([KEY, OTHER_KEY]);
+		expect((await api('GET', '/v1/phones', { key: OTHER_KEY })).status).toBe(200);
+		expect((await api('GET', '/v1/phones', { authorization: `bearer ${KEY}` })).status).toBe(200);
+	});
+
+	it('answers 404 for unknown routes and methods, after authentication under /v1', async () => {
+		expect(await api('GET', '/v1/nope')).toMatchObject({ status: 404, json: { message: 'Not found' } });
+		expect(await api('PUT', '/v1/phones')).toMatchObject({ status: 404, json: { message: 'Not found' } });
+		expect((await api('GET', '/v1/nope', { key: null })).status).toBe(401);
+		expect((await api('GET', '/', { key: null })).status).toBe(404);
+	});
+
+	it('answers JSON with a byte-accurate content-length', async () => {
+		const response = await api('GET', '/v1/agents');
+		expect(response.headers.get('content-type')).toBe('application/json');
+		expect(Number(response.headers.get('content-length'))).toBe(Buffer.byteLength(response.text));
+		expect(response.json.items[2].name).toBe('Recepción Clínica');
+	});
+});
+
+describe('lists', () => {
+	it('GET /v1/phones starts with the collection example', async () => {
+		const { status, json } = await api('GET', '/v1/phones');
+		expect(status).toBe(200);
+		expect(json.items).toHaveLength(2);
+		expect(json.items[0]).toEqual({ id: FIRST_PHONE, number: '+11111111111' });
+	});
+
+	it('GET /v1/agents lists three agents with extra fields', async () => {
+		const { json } = await api('GET', '/v1/agents');
+		expect(json.items).toHaveLength(3);
+		expect(json.items[0]).toMatchObject({ id: FIRST_AGENT, name: expect.any(String), language: 'en-US' });
+	});
+
+	it('GET /v1/contact_lists lists two lists with counts', async () => {
+		const { json } = await api('GET', '/v1/contact_lists');
+		expect(json.items).toEqual(sb.fixtures.contactLists);
+		expect(json.items[0]).toEqual({ id: expect.stringMatching(/^[0-9a-f]{24}$/), name: expect.any(String), contacts_count: expect.any(Number) });
+	});
+});
+
+describe('calls', () => {
+	it('pages 57 calls by 20 and ends with an empty page', async () => {
+		const pages = [];
+		for (const page of [0, 1, 2, 3]) pages.push((await api('GET', `/v1/calls?page=${page}`)).json.items);
+		expect(pages.map((items) => items.length)).toEqual([20, 20, 17, 0]);
+		expect(pages.flat()).toEqual(sb.fixtures.calls);
+		expect((await api('GET', '/v1/calls')).json.items).toEqual(pages[0]);
+	});
+
+	it('returns call objects shaped as in API.md', async () => {
+		const [call] = (await api('GET', '/v1/calls?page=0')).json.items;
+		expect(call).toEqual({
+			id: makeObjectId(0x10001),
+			agent: FIRST_AGENT,
+			from: FIRST_PHONE,
+			contact: { id: expect.any(String), name: 'Contact 001', phone: '+15550000001', email: 'contact001@example.com' },
+			status: 'outcome',
+			datetime: '2024-12-20T12:00:00.000Z',
+			extracted_variables: { interested: true, summary: 'Spoke with Contact 001.' },
+		});
+	});
+
+	it.each(['x', '-1', '1.5', ''])('rejects page=%j', async (page) => {
+		expect(await api('GET', `/v1/calls?page=${page}`)).toMatchObject({ status: 400, json: { message: 'page must be a non-negative integer' } });
+	});
+
+	it('filters by id', async () => {
+		const call = sb.fixtures.calls[30];
+		expect((await api('GET', `/v1/calls?id=${call.id}`)).json).toEqual({ items: [call] });
+		expect((await api('GET', `/v1/calls?id=${call.id}&page=1`)).json).toEqual({ items: [] });
+		expect((await api('GET', `/v1/calls?id=${makeObjectId(999)}`)).json).toEqual({ items: [] });
+		expect(await api('GET', '/v1/calls?id=nope')).toMatchObject({ status: 400, json: { message: 'Invalid id' } });
+	});
+
+	it('GET /v1/calls/:id finds a call, 404s an unknown id and 400s a malformed one', async () => {
+		const call = sb.fixtures.calls[5];
+		expect(await api('GET', `/v1/calls/${call.id}`)).toMatchObject({ status: 200, json: call });
+		expect(await api('GET', `/v1/calls/${makeObjectId(999)}`)).toMatchObject({ status: 404, json: { message: 'Call not found' } });
+		expect(await api('GET', '/v1/calls/123')).toMatchObject({ status: 400, json: { message: 'Invalid id' } });
+		expect((await api('GET', `/v1/calls/${FIRST_AGENT.toUpperCase()}`)).status).toBe(400);
+	});
+
+	it('schedules the collection example and appends it after the seeded calls', async () => {
+		const { status, json: call } = await api('POST', '/v1/calls', { body: COLLECTION_CALL });
+		expect(status).toBe(201);
+		expect(call).toEqual({
+			id: expect.stringMatching(/^[0-9a-f]{24}$/),
+			agent: FIRST_AGENT,
+			from: FIRST_PHONE,
+			contact: { id: expect.stringMatching(/^[0-9a-f]{24}$/), name: 'Contact Name', phone: '+11111111111', email: null },
+			status: 'scheduled',
+			datetime: '2024-01-01T00:00:00.000Z',
+			extracted_variables: {},
+		});
+		expect(sb.fixtures.calls.some((c) => c.id === call.id)).toBe(false);
+		expect(sb.state.calls.at(-1)).toEqual(call);
+		expect((await api('GET', '/v1/calls?page=2')).json.items.at(-1)).toEqual(call);
+		expect((await api('GET', `/v1/calls/${call.id}`)).json).toEqual(call);
+		const second = (await api('POST', '/v1/calls', { body: COLLECTION_CALL })).json;
+		expect(second.id).not.toBe(call.id);
+	});
+
+	it('normalises the datetime offset and defaults it to now', async () => {
+		const withOffset = await api('POST', '/v1/calls', { body: { ...COLLECTION_CALL, datetime: '2024-06-01T09:30:00+02:00' } });
+		expect(withOffset.json.datetime).toBe('2024-06-01T07:30:00.000Z');
+		const before = Date.now();
+		const { datetime, ...rest } = COLLECTION_CALL;
+		const now = await api('POST', '/v1/calls', { body: rest });
+		expect(Date.parse(now.json.datetime)).toBeGreaterThanOrEqual(before - 1000);
+	});
+
+	it('names every invalid field, the first one in the message', async () => {
+		const empty = await api('POST', '/v1/calls', { body: {} });
+		expect(empty.status).toBe(400);
+		expect(empty.json).toEqual({
+			message: 'agent is required',
+			errors: { agent: 'is required', name: 'is required', phone: 'is required', from: 'is required' },
+		});
+		const bad = await api('POST', '/v1/calls', {
+			body: { agent: makeObjectId(999), name: ' ', phone: '5550001234', from: FIRST_AGENT, datetime: '2024-01-01T00:00:00' },
+		});
+		expect(Object.keys(bad.json.errors)).toEqual(['agent', 'name', 'phone', 'from', 'datetime']);
+		expect(bad.json.message).toBe('agent must be the id of one of your agents');
+	});
+
+	it.each([
+		['phone', { phone: ['+15550001234'] }],
+		['phone', { phone: '+0123456789' }],
+		['datetime', { datetime: '2024-02-30T00:00:00Z' }],
+		['datetime', { datetime: '2024-01-01T25:00:00Z' }],
+		['datetime', { datetime: 1704067200000 }],
+	])('rejects a bad %s', async (field, change) => {
+		const { status, json } = await api('POST', '/v1/calls', { body: { ...COLLECTION_CALL, ...change } });
+		expect(status).toBe(400);
+		expect(Object.keys(json.errors)).toEqual([field]);
+		expect(sb.state.calls).toHaveLength(57);
+	});
+
+	it('rejects a body that is not JSON or not an object', async () => {
+		expect(await api('POST', '/v1/calls', { raw: '{"agent":' })).toMatchObject({ status: 400, json: { message: 'Invalid JSON body' } });
+		expect(await api('POST', '/v1/calls', { body: [COLLECTION_CALL] })).toMatchObject({ status: 400, json: { errors: { body: 'must be a JSON object' } } });
+		expect((await api('POST', '/v1/calls')).status).toBe(400);
+	});
+});
+
+describe('hooks', () => {
+	const hookUrl = 'http://127.0.0.1:9/hook';
+
+	it('subscribes, lists, replaces and deletes by query', async () => {
+		expect((await api('GET', '/v1/hooks/calls')).json).toEqual({ items: [] });
+		const created = await api('POST', '/v1/hooks/calls', { body: { hookUrl, agents: [], status: [...STATUSES] } });
+		expect(created).toMatchObject({ status: 201, json: { hookUrl, agents: [], status: STATUSES } });
+		const replaced = await api('POST', '/v1/hooks/calls', { body: { hookUrl, agents: [FIRST_AGENT], status: ['completed'] } });
+		expect(replaced.status).toBe(201);
+		expect((await api('GET', '/v1/hooks/calls')).json).toEqual({ items: [{ hookUrl, agents: [FIRST_AGENT], status: ['completed'] }] });
+		const deleted = await api('DELETE', `/v1/hooks/calls?hookUrl=${encodeURIComponent(hookUrl)}`);
+		expect(deleted).toMatchObject({ status: 200, json: { message: 'Subscription deleted', hookUrl } });
+		expect(sb.state.hooks).toEqual([]);
+	});
+
+	it('defaults agents to all and accepts the collection hookUrl', async () => {
+		const url = 'https://services.leadconnectorhq.com/hooks/x/webhook-trigger/y';
+		expect((await api('POST', '/v1/hooks/calls', { body: { hookUrl: url, status: ['pickup'] } })).json).toEqual({ hookUrl: url, agents: [], status: ['pickup'] });
+	});
+
+	it('deletes with hookUrl in the body only, like the collection sends it', async () => {
+		await api('POST', '/v1/hooks/calls', { body: { hookUrl, status: ['busy'] } });
+		const deleted = await api('DELETE', '/v1/hooks/calls', { body: { hookUrl, agents: [], status: [] } });
+		expect(deleted.status).toBe(200);
+		expect(sb.state.hooks).toHaveLength(0);
+	});
+
+	it('404s an unknown subscription and 400s a missing hookUrl', async () => {
+		expect(await api('DELETE', '/v1/hooks/calls?hookUrl=https%3A%2F%2Fgoogle.com')).toMatchObject({ status: 404, json: { message: 'Subscription not found' } });
+		expect(await api('DELETE', '/v1/hooks/calls')).toMatchObject({ status: 400, json: { errors: { hookUrl: 'is required' } } });
+	});
+
+	it.each([
+		['hookUrl', { hookUrl: 'ftp://127.0.0.1/x' }],
+		['hookUrl', { hookUrl: '/relative' }],
+		['agents', { agents: [makeObjectId(999)] }],
+		['agents', { agents: 'all' }],
+		['status', { status: [] }],
+		['status', { status: ['pickup', 'ringing'] }],
+		['status', { status: undefined }],
+	])('rejects a bad %s', async (field, change) => {
+		const { status, json } = await api('POST', '/v1/hooks/calls', { body: { hookUrl, agents: [], status: ['pickup'], ...change } });
+		expect(status).toBe(400);
+		expect(Object.keys(json.errors)).toEqual([field]);
+		expect(sb.state.hooks).toEqual([]);
+	});
+});
+
+describe('contacts', () => {
+	it('saves a contact with and without email', async () => {
+		const saved = await api('POST', '/v1/contacts', { body: { name: 'Contact Name', phone: '+11111111111', email: 'contact@email.com' } });
+		expect(saved).toMatchObject({ status: 201, json: { name: 'Contact Name', phone: '+11111111111', email: 'contact@email.com' } });
+		expect(saved.json.id).toMatch(/^[0-9a-f]{24}$/);
+		const noEmail = await api('POST', '/v1/contacts', { body: { name: 'Ann', phone: '+4930123456' } });
+		expect(noEmail.json.email).toBeNull();
+		expect(sb.state.contacts.map((c) => c.id)).toEqual([saved.json.id, noEmail.json.id]);
+	});
+
+	it('validates name, phone and email', async () => {
+		const { status, json } = await api('POST', '/v1/contacts', { body: { phone: '+1', email: 'nope' } });
+		expect(status).toBe(400);
+		expect(json).toEqual({ message: 'name is required', errors: { name: 'is required', phone: expect.any(String), email: 'must be an email address' } });
+	});
+});
+
+describe('companies', () => {
+	const route = '/v1/companies/add/credits';
+
+	it('adds credits and minutes to a seeded workspace', async () => {
+		const credits = await api('POST', route, { body: { company: { email: 'workspace@example.com' }, credits: 10 } });
+		expect(credits).toMatchObject({ status: 200, json: { company: { email: 'workspace@example.com', id: sb.fixtures.companies['workspace@example.com'].id }, credits: 110 } });
+		const minutes = await api('POST', route, { body: { company: { email: 'workspace@example.com' }, minutes: 5 } });
+		expect(minutes.json).toEqual({ company: credits.json.company, minutes: 65 });
+		expect(sb.state.companies['workspace@example.com']).toMatchObject({ credits: 110, minutes: 65 });
+	});
+
+	it('creates an unknown workspace on first top-up, keeping a given id', async () => {
+		const company = { email: 'new@example.com', id: 'IDOFTHECOMPANY' };
+		expect((await api('POST', route, { body: { company, credits: 3 } })).json).toEqual({ company, credits: 3 });
+		expect((await api('POST', route, { body: { company: { email: company.email }, credits: 4 } })).json.credits).toBe(7);
+	});
+
+	it('404s an id that contradicts the email', async () => {
+		const body = { company: { email: 'workspace@example.com', id: makeObjectId(999) }, credits: 1 };
+		expect(await api('POST', route, { body })).toMatchObject({ status: 404, json: { message: 'Company not found' } });
+	});
+
+	it.each([
+		['credits', { company: { email: 'a@b.co' }, credits: 1, minutes: 1 }],
+		['credits', { company: { email: 'a@b.co' } }],
+		['credits', { company: { email: 'a@b.co' }, credits: -5 }],
+		['minutes', { company: { email: 'a@b.co' }, minutes: '10' }],
+		['company.email', { company: {}, credits: 1 }],
+		['company.email', { credits: 1 }],
+	])('rejects a bad %s', async (field, body) => {
+		const { status, json } = await api('POST', route, { body });
+		expect(status).toBe(400);
+		expect(Object.keys(json.errors)).toEqual([field]);
+	});
+});
+
+describe('request log and reset', () => {
+	it('logs every request with parsed query, headers, body and the status sent', async () => {
+		await api('GET', '/v1/calls?page=1&id=' + makeObjectId(0x10001));
+		await api('POST', '/v1/contacts', { body: { name: 'A', phone: '+15550001111' } });
+		await api('GET', '/v1/phones', { key: 'bad' });
+		await api('POST', '/v1/calls', { raw: 'not json' });
+		const [list, contact, forbidden, garbage] = sb.requests;
+		expect(list).toMatchObject({ method: 'GET', path: '/v1/calls', query: { page: '1', id: makeObjectId(0x10001) }, body: undefined, rawBody: '', status: 200 });
+		expect(list.headers.authorization).toBe(`Bearer ${KEY}`);
+		expect(contact).toMatchObject({ method: 'POST', body: { name: 'A', phone: '+15550001111' }, status: 201 });
+		expect(contact.headers['content-type']).toBe('application/json');
+		expect(forbidden.status).toBe(403);
+		expect(garbage).toMatchObject({ body: undefined, rawBody: 'not json', status: 400 });
+		expect(Math.abs(list.time - Date.now())).toBeLessThan(5000);
+		sb.clearLog();
+		expect(sb.requests).toEqual([]);
+		expect(sb.state.contacts).toHaveLength(1);
+	});
+
+	it('reset() restores data, log, faults and quota', async () => {
+		await api('POST', '/v1/hooks/calls', { body: { hookUrl: 'http://127.0.0.1:9/x', status: ['busy'] } });
+		const before = (await api('POST', '/v1/calls', { body: COLLECTION_CALL })).json.id;
+		sb.inject({ kind: 'status', status: 500, times: Infinity });
+		sb.reset();
+		expect(sb.state).toEqual(structuredClone(sb.fixtures));
+		expect(sb.requests).toEqual([]);
+		expect(sb.faults).toEqual([]);
+		const response = await api('POST', '/v1/calls', { body: COLLECTION_CALL });
+		expect(response.json.id).toBe(before); // created ids restart too
+		expect(response.headers.get('x-ratelimit-remaining')).toBe('99');
+	});
+
+	it('stats() counts requests by status', async () => {
+		await api('GET', '/v1/phones');
+		await api('GET', '/v1/phones');
+		await api('GET', '/v1/phones', { key: null });
+		expect(sb.stats()).toEqual({ total: 3, byStatus: { 200: 2, 401: 1 }, firstAt: sb.requests[0].time, lastAt: sb.requests[2].time });
+	});
+});
+
+describe('rate limit', () => {
+	const windowEndSeconds = (time, windowMs) => Math.ceil((Math.floor(time / windowMs) * windowMs + windowMs) / 1000);
+
+	it('sends limit, remaining and the aligned window end on every authenticated response', async () => {
+		const ok = await api('GET', '/v1/phones');
+		const notFound = await api('GET', '/v1/calls/123');
+		expect(rateHeaders(ok.headers)).toEqual({ limit: '100', remaining: '99', reset: String(windowEndSeconds(sb.requests[0].time, 60_000)) });
+		expect(rateHeaders(notFound.headers).remaining).toBe('98');
+		await api('GET', '/v1/phones', { key: null });
+		await api('GET', '/v1/phones', { key: 'bad' });
+		expect(rateHeaders((await api('GET', '/v1/phones')).headers).remaining).toBe('97');
+	});
+
+	it('answers 429 past the limit, counts it, and keeps one bucket per key', async () => {
+		sb.setRateLimit({ limit: 3, windowMs: 3_600_000 });
+		const statuses = [];
+		for (let i = 0; i < 5; i++) statuses.push((await api('GET', '/v1/agents')).status);
+		expect(statuses).toEqual([200, 200, 200, 429, 429]);
+		const limited = await api('POST', '/v1/calls', { body: COLLECTION_CALL });
+		expect(limited.json).toEqual({ message: 'Too Many Requests' });
+		expect(rateHeaders(limited.headers)).toMatchObject({ limit: '3', remaining: '0' });
+		const retryAfter = Number(limited.headers.get('retry-after'));
+		expect(retryAfter).toBeGreaterThanOrEqual(1);
+		expect(retryAfter).toBeLessThanOrEqual(3600);
+		expect(sb.state.calls).toHaveLength(57);
+		expect(rateHeaders((await api('GET', '/v1/agents', { key: OTHER_KEY })).headers).remaining).toBe('2');
+	});
+
+	it('opens a new window at the next multiple of windowMs', async () => {
+		const windowMs = 500;
+		sb.setRateLimit({ limit: 1, windowMs });
+		// Start just after a boundary so both requests surely fall in the same window.
+		await sleep(windowMs - (Date.now() % windowMs) + 20);
+		expect((await api('GET', '/v1/phones')).status).toBe(200);
+		const limited = await api('GET', '/v1/phones');
+		expect(limited.status).toBe(429);
+		expect(limited.headers.get('x-ratelimit-reset')).toBe(String(windowEndSeconds(sb.requests[1].time, windowMs)));
+		await sleep(windowMs - (Date.now() % windowMs) + 20);
+		expect((await api('GET', '/v1/phones')).status).toBe(200);
+	});
+
+	it('setRateLimit keeps unspecified fields and rejects nonsense', async () => {
+		sb.setRateLimit({ limit: 7 });
+		expect(rateHeaders((await api('GET', '/v1/phones')).headers)).toMatchObject({ limit: '7', remaining: '6' });
+		expect(() => sb.setRateLimit({ windowMs: 0 })).toThrow(TypeError);
+		sb.setRateLimit({ limit: 100 });
+	});
+});
+
+describe('fault injection', () => {
+	it('status: answers once with the status and a default body, then normally', async () => {
+		const fault = sb.inject({ method: 'GET', path: '/v1/phones', kind: 'status', status: 503 });
+		const failed = await api('GET', '/v1/phones');
+		expect(failed).toMatchObject({ status: 503, json: { message: 'Service Unavailable' } });
+		expect(rateHeaders(failed.headers).remaining).toBe('99');
+		expect((await api('GET', '/v1/phones')).status).toBe(200);
+		expect(fault.hits).toBe(1);
+		expect(sb.faults).toEqual([]);
+		expect(sb.requests.map((r) => r.status)).toEqual([503, 200]);
+	});
+
+	it('status: sends a string body as-is and extra headers', async () => {
+		sb.inject({ kind: 'status', status: 400, body: 'plain words', headers: { 'content-type': 'text/plain', 'x-extra': '1' } });
+		const response = await api('GET', '/v1/agents');
+		expect(response).toMatchObject({ status: 400, text: 'plain words' });
+		expect(response.headers.get('content-type')).toBe('text/plain');
+		expect(response.headers.get('x-extra')).toBe('1');
+	});
+
+	it('status 429 without any rate-limit headers (headers: null or omitRateLimitHeaders)', async () => {
+		sb.inject({ kind: 'status', status: 429, headers: null });
+		sb.inject({ kind: 'status', status: 429, omitRateLimitHeaders: true, headers: { 'retry-after': '2' } });
+		for (const retryAfter of [null, '2']) {
+			const response = await api('GET', '/v1/calls');
+			expect(response.status).toBe(429);
+			expect(rateHeaders(response.headers)).toEqual({ limit: null, remaining: null, reset: null });
+			expect(response.headers.get('retry-after')).toBe(retryAfter);
+		}
+	});
+
+	it('status on POST /v1/calls schedules nothing unless applied: true', async () => {
+		sb.inject({ method: 'POST', path: '/v1/calls', kind: 'status', status: 500 });
+		expect((await api('POST', '/v1/calls', { body: COLLECTION_CALL })).status).toBe(500);
+		expect(sb.state.calls).toHaveLength(57);
+		sb.inject({ method: 'POST', path: '/v1/calls', kind: 'status', status: 500, applied: true });
+		expect((await api('POST', '/v1/calls', { body: COLLECTION_CALL })).status).toBe(500);
+		expect(sb.state.calls).toHaveLength(58);
+		expect(sb.state.calls.at(-1).status).toBe('scheduled');
+	});
+
+	it('matches method and path (string or RegExp), honours after and times', async () => {
+		sb.inject({ method: 'POST', kind: 'status', status: 502 });
+		sb.inject({ path: /^\/v1\/calls\/[0-9a-f]+$/, after: 1, times: 2, kind: 'status', status: 504 });
+		const id = sb.fixtures.calls[0].id;
+		const statuses = [];
+		for (let i = 0; i < 4; i++) statuses.push((await api('GET', `/v1/calls/${id}`)).status);
+		expect(statuses).toEqual([200, 504, 504, 200]);
+		expect((await api('GET', '/v1/phones')).status).toBe(200);
+		expect((await api('POST', '/v1/contacts', { body: { name: 'A', phone: '+15550001111' } })).status).toBe(502);
+	});
+
+	it('times: Infinity stays queued', async () => {
+		sb.inject({ path: '/v1/agents', kind: 'status', status: 500, times: Infinity });
+		for (let i = 0; i < 3; i++) expect((await api('GET', '/v1/agents')).status).toBe(500);
+		expect(sb.faults).toHaveLength(1);
+		expect(sb.faults[0].hits).toBe(3);
+	});
+
+	it('ignores unauthenticated requests and counts faulted ones against the quota', async () => {
+		sb.inject({ kind: 'status', status: 500 });
+		expect((await api('GET', '/v1/phones', { key: null })).status).toBe(401);
+		expect((await api('GET', '/v1/phones')).status).toBe(500);
+		expect(rateHeaders((await api('GET', '/v1/phones')).headers).remaining).toBe('98');
+	});
+
+	it('delay: holds the answer long enough for a client timeout', async () => {
+		sb.inject({ kind: 'delay', delayMs: 300 });
+		const started = Date.now();
+		expect((await api('GET', '/v1/phones')).status).toBe(200);
+		expect(Date.now() - started).toBeGreaterThanOrEqual(280);
+		sb.inject({ kind: 'delay', delayMs: 300 });
+		await expect(api('GET', '/v1/phones', { signal: AbortSignal.timeout(50) })).rejects.toThrow();
+		await sleep(350);
+		expect(sb.requests.at(-1).status).toBe(200);
+	});
+
+	it('reset: drops the connection without an answer and logs status 0', async () => {
+		sb.inject({ kind: 'reset' });
+		await expect(api('GET', '/v1/phones')).rejects.toThrow();
+		expect(sb.requests.map((r) => r.status)).toEqual([0]);
+		expect((await api('GET', '/v1/phones')).status).toBe(200);
+	});
+
+	it('garbled: 200 JSON that does not parse', async () => {
+		sb.inject({ kind: 'garbled' });
+		const response = await api('GET', '/v1/calls');
+		expect(response).toMatchObject({ status: 200, text: '{"items": [', json: undefined });
+		expect(response.headers.get('content-type')).toBe('application/json');
+	});
+
+	it('empty: an empty body without content-type, status 200 or given', async () => {
+		sb.inject({ kind: 'empty' });
+		sb.inject({ kind: 'empty', status: 204 });
+		for (const status of [200, 204]) {
+			const response = await api('GET', '/v1/phones');
+			expect(response).toMatchObject({ status, text: '' });
+			expect(response.headers.get('content-type')).toBeNull();
+		}
+	});
+
+	it('html: an HTML error page, 502 by default', async () => {
+		sb.inject({ kind: 'html' });
+		sb.inject({ kind: 'html', status: 503 });
+		for (const status of [502, 503]) {
+			const response = await api('GET', '/v1/agents');
+			expect(response.status).toBe(status);
+			expect(response.headers.get('content-type')).toBe('text/html');
+			expect(response.text).toContain(`<h1>${status} `);
+		}
+	});
+
+	it('body: answers 200 with the given body', async () => {
+		sb.inject({ path: '/v1/agents', kind: 'body', body: { items: 'nope' } });
+		sb.inject({ path: '/v1/agents', kind: 'body', body: [{ id: FIRST_AGENT }] });
+		expect(await api('GET', '/v1/agents')).toMatchObject({ status: 200, json: { items: 'nope' } });
+		expect(await api('GET', '/v1/agents')).toMatchObject({ status: 200, json: [{ id: FIRST_AGENT }] });
+	});
+
+	it('rejects malformed faults', () => {
+		expect(() => sb.inject(/** @type {any} */ ({ kind: 'explode' }))).toThrow(TypeError);
+		expect(() => sb.inject({ kind: 'status' })).toThrow(TypeError);
+		expect(() => sb.inject({ kind: 'delay' })).toThrow(TypeError);
+		expect(() => sb.inject({ kind: 'body' })).toThrow(TypeError);
+		expect(() => sb.inject({ kind: 'reset', times: 0 })).toThrow(TypeError);
+		expect(sb.faults).toEqual([]);
+	});
+});
+
+describe('webhook delivery', () => {
+	/** @type {http.Server} */
+	let receiver;
+	/** @type {Array<{ path: string, contentType: string | undefined, body: string }>} */
+	let received;
+	let base;
+
+	beforeAll(async () => {
+		receiver = http.createServer((req, res) => {
+			const chunks = [];
+			req.on('data', (chunk) => chunks.push(chunk));
+			req.on('end', () => {
+				received.push({ path: req.url, contentType: req.headers['content-type'], body: Buffer.concat(chunks).toString() });
+				if (req.url === '/text') res.end('thanks');
+				else res.writeHead(req.url === '/fail' ? 500 : 200, { 'content-type': 'application/json' }).end('{"ok":true}');
+			});
+		});
+		receiver.listen(0, '127.0.0.1');
+		await once(receiver, 'listening');
+		base = `http://127.0.0.1:${/** @type {import('net').AddressInfo} */ (receiver.address()).port}`;
+	});
+	afterAll(() => new Promise((resolve) => receiver.close(resolve)));
+	beforeEach(() => {
+		received = [];
+	});
+
+	const subscribe = (hookUrl, status, agents = []) => api('POST', '/v1/hooks/calls', { body: { hookUrl, agents, status } });
+
+	it('posts to the subscriptions whose status and agent filters match', async () => {
+		const [agentA, agentB] = sb.fixtures.agents.map((a) => a.id);
+		await subscribe(`${base}/all`, ['completed']);
+		await subscribe(`${base}/agent-b`, ['completed', 'failed'], [agentB]);
+		const call = { ...sb.fixtures.calls[3], agent: agentA };
+
+		expect(await sb.deliver(call)).toEqual([{ hookUrl: `${base}/all`, status: 200, body: { ok: true } }]);
+		expect(JSON.parse(received[0].body)).toEqual(call);
+		expect(received[0].contentType).toBe('application/json');
+
+		expect((await sb.deliver({ ...call, agent: agentB })).map((d) => d.hookUrl)).toEqual([`${base}/all`, `${base}/agent-b`]);
+		expect((await sb.deliver({ ...call, agent: { id: agentB } }, { statusOverride: 'failed' })).map((d) => d.hookUrl)).toEqual([`${base}/agent-b`]);
+		expect(JSON.parse(received.at(-1).body).status).toBe('failed');
+		expect(await sb.deliver({ ...call, agent: undefined, agent_id: agentB, status: 'pickup' })).toEqual([]);
+	});
+
+	it("returns the receiver's status and text, and never contacts a non-loopback URL", async () => {
+		await subscribe(`${base}/fail`, ['busy']);
+		await subscribe(`${base}/text`, ['busy']);
+		await subscribe('https://google.com', ['busy']);
+		const deliveries = await sb.deliver({ id: makeObjectId(1), status: 'busy' });
+		expect(deliveries).toEqual([
+			{ hookUrl: `${base}/fail`, status: 500, body: { ok: true } },
+			{ hookUrl: `${base}/text`, status: 200, body: 'thanks' },
+			{ hookUrl: 'https://google.com', status: 0, body: null, error: expect.stringContaining('loopback') },
+		]);
+		expect(received).toHaveLength(2);
+	});
+
+	it('deliverRaw sends malformed bodies and reports connection failures', async () => {
+		expect(await sb.deliverRaw(`${base}/raw`, '{"id": ', 'application/json')).toMatchObject({ status: 200 });
+		expect(received[0]).toEqual({ path: '/raw', contentType: 'application/json', body: '{"id": ' });
+		await sb.deliverRaw(`${base}/raw`, 'a=1', 'application/x-www-form-urlencoded');
+		await sb.deliverRaw(`${base}/raw`, 'x', null);
+		expect(received.slice(1).map((r) => r.contentType)).toEqual(['application/x-www-form-urlencoded', undefined]);
+		const closed = await sb.deliverRaw('http://127.0.0.1:9/none', '{}');
+		expect(closed).toMatchObject({ status: 0, body: null, error: expect.any(String) });
+	});
+});
+
+describe('lifecycle and options', () => {
+	it('requires an API key', async () => {
+		await expect(startSandbox({})).rejects.toThrow(TypeError);
+		await expect(startSandbox({ apiKey: '' })).rejects.toThrow(TypeError);
+	});
+
+	it('honours pageSize, callCount and latencyMs, and closes with open keep-alive sockets and pending delays', async () => {
+		const small = await startSandbox({ apiKey: KEY, pageSize: 10, callCount: 25, latencyMs: 100 });
+		const get = (route) => fetch(small.url + route, { headers: { authorization: `Bearer ${KEY}` } });
+		const started = Date.now();
+		const sizes = [];
+		for (const page of [0, 1, 2, 3]) sizes.push((await (await get(`/v1/calls?page=${page}`)).json()).items.length);
+		expect(sizes).toEqual([10, 10, 5, 0]);
+		expect(Date.now() - started).toBeGreaterThanOrEqual(4 * 95);
+		small.inject({ kind: 'delay', delayMs: 60_000 });
+		const pending = get('/v1/phones').then(() => 'answered', () => 'failed');
+		await sleep(50);
+		await small.close();
+		expect(await pending).toBe('failed');
+		await expect(get('/v1/phones')).rejects.toThrow();
+		await small.close(); // idempotent
+	});
+
+	it('runs from the command line and stops on SIGTERM', async () => {
+		const child = spawn(process.execPath, [path.join(__dirname, 'cli.js'), '--port', '0', '--api-key', 'cli-a,cli-b', '--limit', '5', '--verbose'], {
+			stdio: ['ignore', 'pipe', 'inherit'],
+		});
+		const lines = [];
+		let output = '';
+		child.stdout.on('data', (chunk) => {
+			output += chunk;
+			lines.push(...output.split('\n').slice(0, -1));
+			output = output.slice(output.lastIndexOf('\n') + 1);
+		});
+		while (lines.length === 0) await sleep(20);
+		const [, url] = /^Awaz sandbox listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(lines[0]) ?? [];
+		expect(url).toBeDefined();
+		const response = await fetch(`${url}/v1/phones`, { headers: { authorization: 'Bearer cli-b' } });
+		expect(response.headers.get('x-ratelimit-limit')).toBe('5');
+		await response.text();
+		while (lines.length < 2) await sleep(20);
+		expect(JSON.parse(lines[1])).toMatchObject({ method: 'GET', path: '/v1/phones', status: 200 });
+		child.kill('SIGTERM');
+		const [code] = await once(child, 'exit');
+		expect(code).toBe(0);
+	});
+});
