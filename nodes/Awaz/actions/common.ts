@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { readFields } from '../helpers/validation';
 import type { AwazRequest } from '../transport';
 
 /**
@@ -67,7 +68,11 @@ export function listPlan(
 	paged: boolean,
 ): Plan {
 	const returnAll = ctx.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll ? undefined : (ctx.getNodeParameter('limit', itemIndex, 50) as number);
+	if (returnAll) return { kind: 'list', request, paged };
+	// An expression can make the limit anything; 0, -1 or "abc" would silently return too little.
+	const { limit } = readFields<{ limit: number }>(ctx, itemIndex, [
+		{ parameter: 'limit', label: 'Limit', kind: 'positiveInteger' },
+	]);
 	return { kind: 'list', request, paged, limit };
 }
 

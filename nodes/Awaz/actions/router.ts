@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } f
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { TransportSettings } from '../transport';
-import { awazApiRequest, awazPages, listItems } from '../transport';
+import { awazApiRequest, awazPages, isOutcomeUnknown, listItems } from '../transport';
 import { agentOperations } from './agent';
 import { callOperations } from './call';
 import type { AwazOperation, Plan } from './common';
@@ -27,7 +27,10 @@ const SENT_KEY = 'awazSentWrites';
 
 interface SentWrite {
 	request: string;
-	output: IDataObject[];
+	/** What Awaz answered, when it did. */
+	output?: IDataObject[];
+	/** Why the outcome is unknown, when the request failed in a way Awaz may have carried it out. */
+	unknownOutcome?: string;
 }
 
 /** The output items for one answer: the body itself, or what was done when Awaz sent nothing. */
@@ -69,17 +72,33 @@ async function run(
 		return;
 	}
 	const fingerprint = JSON.stringify(plan.request);
-	const earlier = sent[itemIndex];
+	const earlier = plan.writes && sent[itemIndex]?.request === fingerprint ? sent[itemIndex] : undefined;
 	// n8n's Retry On Fail runs the node again on all of its items: hand back what was already done
-	// instead of, say, scheduling the same call twice.
-	if (plan.writes && earlier?.request === fingerprint) {
+	// instead of, say, scheduling the same call twice, and never repeat a write Awaz may have done.
+	if (earlier?.output) {
 		emit(earlier.output);
 		return;
 	}
-	const body = await awazApiRequest.call(ctx, plan.request, {
-		...scope,
-		notFoundMessage: plan.notFoundMessage,
-	});
+	if (earlier?.unknownOutcome) {
+		throw new NodeApiError(ctx.getNode(), { message: earlier.unknownOutcome } as JsonObject, {
+			message: `Not sent again: the earlier try may have been carried out by Awaz (${earlier.unknownOutcome})`,
+			description:
+				'Retry On Fail runs the node again, but this write failed in a way that Awaz may still have carried it out. Check in Awaz, then run the workflow again for this item if needed.',
+			itemIndex,
+		});
+	}
+	let body: unknown;
+	try {
+		body = await awazApiRequest.call(ctx, plan.request, {
+			...scope,
+			notFoundMessage: plan.notFoundMessage,
+		});
+	} catch (error) {
+		if (plan.writes && isOutcomeUnknown(error)) {
+			sent[itemIndex] = { request: fingerprint, unknownOutcome: (error as Error).message };
+		}
+		throw error;
+	}
 	const output = answerToJson(body, plan.whenNoBody);
 	if (plan.writes) sent[itemIndex] = { request: fingerprint, output };
 	emit(output);

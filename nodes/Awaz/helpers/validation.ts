@@ -95,7 +95,22 @@ function parseDatetime(raw: string, timezone: string): string | undefined {
 	return `${y}-${mo}-${d}T${pad(fields[3])}:${pad(fields[4])}:${pad(fields[5])}${formatOffset(offset)}`;
 }
 
-export type FieldKind = 'id' | 'text' | 'phone' | 'email' | 'datetime' | 'positiveNumber' | 'httpUrl';
+export type FieldKind =
+	| 'id'
+	| 'text'
+	| 'phone'
+	| 'email'
+	| 'datetime'
+	| 'positiveNumber'
+	| 'positiveInteger'
+	| 'httpUrl';
+
+/** A number typed or computed as text counts; an empty value is not zero. */
+function asNumber(value: unknown): number {
+	if (typeof value === 'number') return value;
+	const raw = text(value);
+	return raw === '' ? NaN : Number(raw);
+}
 
 export const checks: Record<FieldKind, Check> = {
 	id: (value) => (text(value) ? { value: text(value) } : { problem: 'is empty; give an id' }),
@@ -129,11 +144,17 @@ export const checks: Record<FieldKind, Check> = {
 	},
 
 	positiveNumber: (value) => {
-		const raw = text(value);
-		const number = typeof value === 'number' ? value : raw === '' ? NaN : Number(raw);
+		const number = asNumber(value);
 		return Number.isFinite(number) && number > 0
 			? { value: number }
 			: { problem: `${quoted(value)} is not a positive number` };
+	},
+
+	positiveInteger: (value) => {
+		const number = asNumber(value);
+		return Number.isInteger(number) && number > 0
+			? { value: number }
+			: { problem: `${quoted(value)} is not a whole number of 1 or more` };
 	},
 
 	httpUrl: (value) => {

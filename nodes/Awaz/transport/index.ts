@@ -60,7 +60,9 @@ export interface RequestScope {
 	notFoundMessage?: string;
 }
 
-const NETWORK_RETRIES_FOR_GET = 2;
+/** Reads are safe to repeat: a GET is sent up to this many more times after a dropped connection, a timeout or a 500/502/504. */
+const GET_RETRIES = 2;
+const TRANSIENT_STATUSES = [500, 502, 504];
 const FIRST_BACKOFF_MS = 1000;
 const MAX_BACKOFF_MS = 60_000;
 /** A wait this long is worth a line in n8n's log, so a slow run does not look hung. */
@@ -74,6 +76,16 @@ interface Attempt {
 function describeRequest(request: AwazRequest): string {
 	return `${request.method} ${request.path}`;
 }
+
+/** Errors after which Awaz may or may not have carried the request out. */
+const outcomeUnknownErrors = new WeakSet<Error>();
+
+/** Whether Awaz may have carried out the request that failed with this error: never send it again. */
+export function isOutcomeUnknown(error: unknown): boolean {
+	return error instanceof Error && outcomeUnknownErrors.has(error);
+}
+
+type Fail = (message: string, description: string, httpCode?: number) => NodeApiError;
 
 function apiError(
 	ctx: AwazContext,
@@ -138,12 +150,15 @@ function networkErrorCode(error: unknown): { code: string; timedOut: boolean } {
 	return { code, timedOut };
 }
 
-async function baseUrlOf(ctx: AwazContext): Promise<{ baseUrl: string; gateKey: string }> {
+async function connectionOf(ctx: AwazContext) {
 	const credentials = await ctx.getCredentials(AWAZ_CREDENTIAL);
 	const baseUrl = String(credentials.baseUrl || DEFAULT_BASE_URL).replace(/\/+$/, '');
+	const apiKey = String(credentials.apiKey ?? '');
 	// The credential's id (never its key) names the rate-limit window it shares.
 	const credentialId = ctx.getNode().credentials?.[AWAZ_CREDENTIAL]?.id ?? 'default';
-	return { baseUrl, gateKey: `${credentialId} ${baseUrl}` };
+	// Whatever a server or proxy echoes back, the key never reaches an error message.
+	const redact = (text: string) => (apiKey.length >= 4 ? text.split(apiKey).join('***') : text);
+	return { baseUrl, redact, gateKey: `${credentialId} ${baseUrl}` };
 }
 
 function parseBody(response: IN8nHttpFullResponse): { body: unknown; malformed: boolean } {
@@ -171,7 +186,14 @@ export async function awazApiRequest(
 	scope: RequestScope = {},
 ): Promise<unknown> {
 	const settings = { ...DEFAULT_SETTINGS, ...scope.settings };
-	const { baseUrl, gateKey } = await baseUrlOf(this);
+	const { baseUrl, gateKey, redact } = await connectionOf(this);
+	const fail: Fail = (message, description, httpCode) =>
+		apiError(this, scope, redact(message), redact(description), httpCode);
+	const failAfterWrite: Fail = (message, description, httpCode) => {
+		const error = fail(message, description, httpCode);
+		if (request.method !== 'GET') outcomeUnknownErrors.add(error);
+		return error;
+	};
 	const gate = new RateLimitGate(gateKey);
 	const signal =
 		'getExecutionCancelSignal' in this ? this.getExecutionCancelSignal() : undefined;
@@ -181,7 +203,7 @@ export async function awazApiRequest(
 	let busyWaited = 0;
 	let busyBackoff = FIRST_BACKOFF_MS;
 	let rateLimitBackoff = FIRST_BACKOFF_MS;
-	let networkRetries = 0;
+	let getRetries = 0;
 
 	const wait = async (ms: number, reason: string) => {
 		if (ms >= LOGGED_WAIT_MS) {
@@ -194,7 +216,7 @@ export async function awazApiRequest(
 		const hold = gate.delayBeforeNextRequest();
 		if (hold > 0) {
 			if (rateLimitWaited + hold > settings.maxRateLimitWait * 1000) {
-				throw rateLimitExhausted(this, scope, settings);
+				throw rateLimitExhausted(fail, settings);
 			}
 			rateLimitWaited += hold;
 			await wait(hold, 'no requests left in the current rate-limit window');
@@ -203,19 +225,24 @@ export async function awazApiRequest(
 
 		const attempt = await send(this, baseUrl, request, settings, gate);
 
+		const status = attempt.response?.statusCode;
+		// A POST or DELETE that got no answer, or a 500, may have been carried out: it is never sent
+		// again. A GET is.
+		if (
+			request.method === 'GET' &&
+			(attempt.networkError || TRANSIENT_STATUSES.includes(status!)) &&
+			getRetries < GET_RETRIES
+		) {
+			getRetries++;
+			const reason = attempt.networkError ? `network error ${attempt.networkError.code}` : `status ${status}`;
+			await wait(FIRST_BACKOFF_MS * getRetries, reason);
+			continue;
+		}
 		if (attempt.networkError) {
 			const { timedOut, code } = attempt.networkError;
-			// A POST or DELETE that got no answer may have been carried out: never send it again.
-			if (request.method === 'GET' && networkRetries < NETWORK_RETRIES_FOR_GET) {
-				networkRetries++;
-				await wait(FIRST_BACKOFF_MS * networkRetries, `network error ${code}`);
-				continue;
-			}
-			throw networkFailure(this, scope, request, settings, timedOut, code);
+			throw networkFailure(failAfterWrite, request, settings, timedOut, code);
 		}
-
 		const response = attempt.response!;
-		const status = response.statusCode;
 
 		if (status === 429) {
 			const { resetAtMs } = readRateLimitHeaders(response.headers);
@@ -231,7 +258,7 @@ export async function awazApiRequest(
 				rateLimitBackoff = Math.min(rateLimitBackoff * 2, MAX_BACKOFF_MS);
 			}
 			if (rateLimitWaited + delay > settings.maxRateLimitWait * 1000) {
-				throw rateLimitExhausted(this, scope, settings);
+				throw rateLimitExhausted(fail, settings);
 			}
 			rateLimitWaited += delay;
 			await wait(delay, 'Awaz answered 429 Too Many Requests');
@@ -241,9 +268,7 @@ export async function awazApiRequest(
 		if (status === 503) {
 			const delay = Math.min(readRetryAfterMs(response.headers) ?? busyBackoff, MAX_BACKOFF_MS * 5);
 			if (busyWaited + delay > settings.maxBusyWait * 1000) {
-				throw apiError(
-					this,
-					scope,
+				throw fail(
 					`Awaz is busy (503 high traffic) and still was after ${Math.round(busyWaited / 1000)} s of retrying`,
 					`Awaz asks clients to wait and retry when it answers 503. ${what} was not carried out. Run the workflow again later, or allow a longer wait under Options → Max Wait When Busy (now ${settings.maxBusyWait} s).`,
 					503,
@@ -256,19 +281,20 @@ export async function awazApiRequest(
 		}
 
 		const { body, malformed } = parseBody(response);
-		if (status >= 200 && status < 300) {
-			if (malformed) {
-				throw apiError(
-					this,
-					scope,
-					`Awaz answered ${what} with a response that is not valid JSON`,
-					`The response started with: ${String(body).slice(0, 120)}`,
-					status,
-				);
+		if (status! >= 200 && status! < 300) {
+			if (!malformed) return body;
+			// A write Awaz accepted is done, whatever its answer looks like: hand the text on.
+			if (request.method !== 'GET') {
+				this.logger.warn(`Awaz: ${what} succeeded but its answer is not JSON`);
+				return redact(String(body));
 			}
-			return body;
+			throw fail(
+				`Awaz answered ${what} with a response that is not valid JSON`,
+				`The response started with: ${String(body).slice(0, 120)}`,
+				status,
+			);
 		}
-		throw statusFailure(this, scope, request, status, body);
+		throw statusFailure(status! >= 500 ? failAfterWrite : fail, request, status!, body, scope.notFoundMessage);
 	}
 }
 
@@ -306,14 +332,8 @@ async function send(
 	}
 }
 
-function rateLimitExhausted(
-	ctx: AwazContext,
-	scope: RequestScope,
-	settings: TransportSettings,
-): NodeApiError {
-	return apiError(
-		ctx,
-		scope,
+function rateLimitExhausted(fail: Fail, settings: TransportSettings): NodeApiError {
+	return fail(
 		`The Awaz rate limit did not free up within ${settings.maxRateLimitWait} s`,
 		'Awaz allows 100 requests per minute per API key, and other workflows or apps are using the same key. Nothing was sent for this item. Allow a longer wait under Options → Max Wait for Rate Limit, or use a separate API key.',
 		429,
@@ -321,8 +341,7 @@ function rateLimitExhausted(
 }
 
 function networkFailure(
-	ctx: AwazContext,
-	scope: RequestScope,
+	fail: Fail,
 	request: AwazRequest,
 	settings: TransportSettings,
 	timedOut: boolean,
@@ -334,60 +353,49 @@ function networkFailure(
 			? ''
 			: ' Awaz may still have carried it out: check in Awaz before running the workflow again.';
 	if (timedOut) {
-		return apiError(
-			ctx,
-			scope,
+		return fail(
 			`Awaz did not answer ${what} within ${settings.timeout} s`,
 			`The request timed out.${mayHaveHappened} A longer timeout can be set under Options → Timeout.`,
 		);
 	}
-	return apiError(
-		ctx,
-		scope,
-		`Could not reach Awaz for ${what} (${code})`,
-		`The connection failed before an answer arrived.${mayHaveHappened} Check the Base URL in the Awaz credential and the network.`,
+	return fail(
+		// The code stays out of the message: n8n swaps a message naming ECONNRESET & co. for its own.
+		`Could not reach Awaz for ${what}`,
+		`The connection failed (${code}) before an answer arrived.${mayHaveHappened} Check the Base URL in the Awaz credential and the network.`,
 	);
 }
 
 function statusFailure(
-	ctx: AwazContext,
-	scope: RequestScope,
+	fail: Fail,
 	request: AwazRequest,
 	status: number,
 	body: unknown,
+	notFoundMessage: string | undefined,
 ): NodeApiError {
 	const what = describeRequest(request);
 	const said = apiMessage(body);
 	const saidSuffix = said ? ` Awaz said: ${said}` : '';
 	switch (true) {
 		case status === 401:
-			return apiError(
-				ctx,
-				scope,
+			return fail(
 				'Awaz says no API key was sent (401)',
 				'Open the Awaz credential and enter the API key from Awaz (Settings → Integrations → API Keys).',
 				status,
 			);
 		case status === 403:
-			return apiError(
-				ctx,
-				scope,
+			return fail(
 				'Awaz rejected the API key (403)',
 				'Check that the key in the Awaz credential was copied whole and has not been deleted in Awaz. Workspace operations also need a key with reseller (white-label) rights.',
 				status,
 			);
 		case status === 404:
-			return apiError(
-				ctx,
-				scope,
-				scope.notFoundMessage ?? `Awaz found nothing at ${what} (404)`,
+			return fail(
+				notFoundMessage ?? `Awaz found nothing at ${what} (404)`,
 				`Check the id or URL you gave.${saidSuffix}`,
 				status,
 			);
 		case status >= 400 && status < 500:
-			return apiError(
-				ctx,
-				scope,
+			return fail(
 				`Awaz refused ${what} (${status})${said ? `: ${said}` : ''}`,
 				'Check the values this item sends. Nothing was changed in Awaz.',
 				status,
@@ -397,9 +405,7 @@ function statusFailure(
 				request.method === 'GET'
 					? 'Try again later.'
 					: 'Awaz may still have carried it out: check in Awaz before running the workflow again.';
-			return apiError(
-				ctx,
-				scope,
+			return fail(
 				`Awaz failed on ${what} (${status})${said ? `: ${said}` : ''}`,
 				`An error on Awaz's side. ${mayHaveHappened}`,
 				status,

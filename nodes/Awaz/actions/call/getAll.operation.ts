@@ -27,9 +27,9 @@ export const getAll: AwazOperation = {
 	] as INodeProperties[],
 	plan(this: IExecuteFunctions, itemIndex) {
 		const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
-		const qs: IDataObject = {};
 		const id = String(filters.id ?? '').trim();
-		if (id) qs.id = id;
-		return listPlan(this, itemIndex, { method: 'GET', path: '/v1/calls', qs }, true);
+		// One call at most matches an id: one request, no walk through the pages.
+		if (id) return listPlan(this, itemIndex, { method: 'GET', path: '/v1/calls', qs: { page: 0, id } }, false);
+		return listPlan(this, itemIndex, { method: 'GET', path: '/v1/calls' }, true);
 	},
 };

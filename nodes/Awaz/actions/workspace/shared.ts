@@ -31,7 +31,7 @@ export function topUpOperation(amount: 'credits' | 'minutes', operation: string)
 			name: amount,
 			type: 'number',
 			required: true,
-			typeOptions: { minValue: 0 },
+			typeOptions: { minValue: 0.01, numberPrecision: 2 },
 			default: 10,
 			description: `How many ${amount} to add`,
 			displayOptions: show,
@@ -74,6 +74,9 @@ export function topUpOperation(amount: 'credits' | 'minutes', operation: string)
 					body,
 				},
 				whenNoBody: { added: true, ...body },
+				notFoundMessage: `Awaz has no workspace with the email ${values.companyEmail}${
+					values.companyId ? ` and the ID ${values.companyId}` : ''
+				}`,
 			};
 		},
 	};

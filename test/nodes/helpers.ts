@@ -1,0 +1,145 @@
+/**
+ * Shared set-up for the node tests: one Awaz sandbox per test file, a clean sandbox before every
+ * test, and the few assertions every file makes (what reached Awaz, how outputs are paired, that
+ * the API key never leaks).
+ */
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import type { Environment, RunResult } from '../runner';
+import { environment } from '../runner';
+
+// The sandbox is plain JavaScript; these are the parts of it the tests use.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { startSandbox, makeObjectId, STATUSES } = require('../sandbox') as {
+	startSandbox: (options: IDataObject) => Promise<Sandbox>;
+	makeObjectId: (n: number) => string;
+	STATUSES: readonly string[];
+};
+
+export { makeObjectId, STATUSES };
+
+/** Distinctive, so that a leak of it anywhere in an output or error is easy to find. */
+export const API_KEY = 'test-key-DISTINCTIVE-9f8e7d';
+
+/** The first agent and phone of the fixtures, as in the Postman collection's examples. */
+export const AGENT_ID = '65ff9abe3fdcbe533d3be143';
+export const PHONE_ID = '661d7fb88bcadcf1d86fd8b0';
+export const SECOND_PHONE_ID = '66247463179840c558c9dd93';
+export const COMPANY_EMAIL = 'workspace@example.com';
+
+/** A sandbox record: ids are always strings. */
+export type Entity = IDataObject & { id: string };
+
+export interface LoggedRequest {
+	method: string;
+	path: string;
+	query: Record<string, string>;
+	headers: Record<string, string | string[] | undefined>;
+	body: unknown;
+	rawBody: string;
+	status: number | null;
+	/** When it arrived, in epoch milliseconds. */
+	time: number;
+}
+
+export interface Sandbox {
+	url: string;
+	requests: LoggedRequest[];
+	fixtures: {
+		agents: Entity[];
+		phones: Entity[];
+		contactLists: Entity[];
+		calls: Entity[];
+		companies: Record<string, Entity>;
+	};
+	state: {
+		agents: Entity[];
+		phones: Entity[];
+		contactLists: Entity[];
+		calls: Entity[];
+		contacts: Entity[];
+		hooks: Array<{ hookUrl: string; agents: string[]; status: string[] }>;
+		companies: Record<string, Entity>;
+	};
+	clearLog(): void;
+	reset(): void;
+	inject(fault: IDataObject): IDataObject;
+	close(): Promise<void>;
+}
+
+export interface TestBed {
+	readonly sb: Sandbox;
+	readonly env: Environment;
+}
+
+/**
+ * Starts one sandbox for the calling test file and resets it before each test. The rate limit is
+ * raised well above what a file sends, so that no test waits for a window another test used up.
+ */
+export function useSandbox(options: IDataObject = {}): TestBed {
+	let sb: Sandbox | undefined;
+	let env: Environment | undefined;
+	beforeAll(async () => {
+		sb = await startSandbox({ apiKey: API_KEY, rateLimit: { limit: 100_000 }, ...options });
+		env = await environment({ apiKey: API_KEY, baseUrl: sb.url });
+	});
+	beforeEach(() => sb!.reset());
+	afterAll(async () => await sb?.close());
+	return {
+		get sb() {
+			return sb!;
+		},
+		get env() {
+			return env!;
+		},
+	};
+}
+
+/** A resource locator value as n8n stores it. */
+export function locator(value: string, mode: 'list' | 'id' = 'list') {
+	return { __rl: true, mode, value };
+}
+
+export interface ExpectedRequest {
+	method: string;
+	path: string;
+	query?: Record<string, string>;
+	body?: unknown;
+}
+
+/**
+ * Exactly these requests, in this order, reached the sandbox, each with the API key as a bearer
+ * token.
+ */
+export function expectRequests(sb: Sandbox, expected: ExpectedRequest[]) {
+	expect(
+		sb.requests.map(({ method, path, query, body }) => ({ method, path, query, body })),
+	).toEqual(
+		expected.map(({ method, path, query = {}, body }) => ({ method, path, query, body })),
+	);
+	for (const request of sb.requests) {
+		expect(request.headers.authorization).toBe(`Bearer ${API_KEY}`);
+	}
+}
+
+/** The output's `json` parts and `pairedItem`s, for one readable comparison. */
+export function expectOutput(output: INodeExecutionData[], expected: Array<[IDataObject, number]>) {
+	expect(output.map(({ json, pairedItem }) => ({ json, pairedItem }))).toEqual(
+		expected.map(([json, item]) => ({ json, pairedItem: { item } })),
+	);
+}
+
+/** Everything a user could see of a run, as text, with the hidden parts of errors included. */
+export function visibleText(result: RunResult): string {
+	return JSON.stringify(
+		{ output: result.output, error: result.error, runData: result.run.data.resultData.runData },
+		(_key, value: unknown) =>
+			value instanceof Error
+				? { ...value, name: value.name, message: value.message, stack: value.stack, cause: value.cause }
+				: value,
+	);
+}
+
+export function expectNoKeyIn(result: RunResult, key = API_KEY) {
+	expect(visibleText(result)).not.toContain(key);
+}
