@@ -1,0 +1,153 @@
+import type {
+	IHookFunctions,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+	NodeApiError,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { agentIdsField, statusesField } from '../Awaz/helpers/descriptions';
+import { sameFilter } from '../Awaz/helpers/subscriptionFilter';
+import { getAgents } from '../Awaz/methods/loadOptions';
+import { awazApiRequest } from '../Awaz/transport';
+import { RECEIVED, receiveCallEvents } from './events';
+import {
+	HOOKS_PATH,
+	LIFECYCLE_SCOPE,
+	lifecycleError,
+	staticDataOf,
+	subscriptionsFor,
+	unsubscribe,
+	wantedFilterOf,
+	webhookUrlOf,
+} from './subscription';
+
+export class AwazTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Awaz Trigger',
+		name: 'awazTrigger',
+		icon: { light: 'file:../../icons/awaz.svg', dark: 'file:../../icons/awaz.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["statuses"].join(", ")}}',
+		description:
+			'Starts the workflow when an Awaz.ai call is picked up, ends, fails or has its outcome',
+		defaults: {
+			name: 'Awaz Trigger',
+		},
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'awazApi',
+				required: true,
+			},
+		],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				responseData: RECEIVED,
+				path: 'webhook',
+			},
+		],
+		properties: [
+			{
+				displayName:
+					'Activating the workflow subscribes this trigger at Awaz for the chosen statuses and agents, and deactivating it removes the subscription: there is nothing to set up in Awaz. "Listen for test event" subscribes the test URL for as long as the editor listens.',
+				name: 'subscriptionNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				...statusesField,
+				description: 'The call statuses that start the workflow',
+			},
+			agentIdsField,
+		],
+	};
+
+	methods = { loadOptions: { getAgents } };
+
+	webhookMethods = {
+		default: {
+			/**
+			 * True only when Awaz holds exactly one subscription for this node's URL and it asks for
+			 * the node's statuses and agents; otherwise n8n calls `create`, which replaces it.
+			 */
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				const hookUrl = webhookUrlOf(this);
+				const wanted = wantedFilterOf(this);
+				let found;
+				try {
+					found = await subscriptionsFor(this, hookUrl);
+				} catch (error) {
+					throw lifecycleError(
+						this,
+						error as NodeApiError,
+						'Could not read the call-event subscriptions at Awaz',
+						'The workflow was not subscribed to call events.',
+					);
+				}
+				// Remembered so that `create` knows, without asking Awaz again, that it must replace.
+				const staticData = staticDataOf(this);
+				if (found.length > 0) staticData.subscription = found[0];
+				else delete staticData.subscription;
+				return found.length === 1 && sameFilter(found[0], wanted);
+			},
+
+			async create(this: IHookFunctions): Promise<boolean> {
+				const hookUrl = webhookUrlOf(this);
+				const wanted = wantedFilterOf(this);
+				const staticData = staticDataOf(this);
+				try {
+					// Awaz might add a second subscription for the same URL instead of replacing the
+					// first: removing the old one first means there is never more than one.
+					if (staticData.subscription?.hookUrl === hookUrl) {
+						await unsubscribe(this, hookUrl);
+						delete staticData.subscription;
+					}
+					const body = { hookUrl, agents: wanted.agents, status: wanted.status };
+					await awazApiRequest.call(
+						this,
+						{ method: 'POST', path: HOOKS_PATH, body },
+						LIFECYCLE_SCOPE,
+					);
+					staticData.subscription = { hookUrl, ...wanted };
+				} catch (error) {
+					throw lifecycleError(
+						this,
+						error as NodeApiError,
+						`Could not subscribe ${hookUrl} to call events at Awaz`,
+						'The workflow will not receive call events until it is activated again.',
+					);
+				}
+				return true;
+			},
+
+			/** A subscription that is already gone (404) counts as deleted; other failures are reported. */
+			async delete(this: IHookFunctions): Promise<boolean> {
+				const hookUrl = webhookUrlOf(this);
+				try {
+					await unsubscribe(this, hookUrl);
+				} catch (error) {
+					throw lifecycleError(
+						this,
+						error as NodeApiError,
+						`Could not delete the call-event subscription for ${hookUrl} at Awaz`,
+						'Awaz may keep sending call events to this URL. Deactivate the workflow again later, or delete the subscription with the Awaz node (Call Event Subscription → Delete).',
+					);
+				}
+				delete staticDataOf(this).subscription;
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await receiveCallEvents.call(this);
+	}
+}

@@ -1,0 +1,97 @@
+import type { IHookFunctions, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { CALL_STATUSES } from '../Awaz/helpers/descriptions';
+import type { SubscriptionFilter } from '../Awaz/helpers/subscriptionFilter';
+import { filterOfListedSubscription, subscriptionFilter } from '../Awaz/helpers/subscriptionFilter';
+import type { AwazRequest, RequestScope } from '../Awaz/transport';
+import { awazApiRequest, listItems } from '../Awaz/transport';
+
+export const HOOKS_PATH = '/v1/hooks/calls';
+
+/**
+ * Someone is waiting in the editor while n8n activates or deactivates the workflow, so the waits
+ * are shorter than an execution's: one rate-limit window (a minute) and half a minute of 503s.
+ */
+export const LIFECYCLE_SCOPE: RequestScope = { settings: { maxRateLimitWait: 65, maxBusyWait: 30 } };
+
+export interface Subscription extends SubscriptionFilter {
+	hookUrl: string;
+}
+
+/** The node's static data: what Awaz holds for this node's URL, as last seen or set by it. */
+export interface TriggerStaticData {
+	subscription?: Subscription;
+}
+
+export function staticDataOf(ctx: IHookFunctions): TriggerStaticData {
+	return ctx.getWorkflowStaticData('node') as TriggerStaticData;
+}
+
+/** The production URL when the workflow is activated, the test URL while the editor listens. */
+export function webhookUrlOf(ctx: IHookFunctions): string {
+	const url = ctx.getNodeWebhookUrl('default');
+	if (!url) throw new NodeOperationError(ctx.getNode(), 'n8n has no webhook URL for this node');
+	return url;
+}
+
+export function wantedFilterOf(ctx: IHookFunctions): SubscriptionFilter {
+	const filter = subscriptionFilter(
+		ctx.getNodeParameter('statuses', CALL_STATUSES),
+		ctx.getNodeParameter('agentIds', []),
+	);
+	if ('problem' in filter) {
+		throw new NodeOperationError(ctx.getNode(), `The "Statuses" field ${filter.problem}`, {
+			description: 'Nothing was subscribed at Awaz.',
+		});
+	}
+	return filter;
+}
+
+/** An Awaz failure with what it means for the subscription put first. */
+export function lifecycleError(
+	ctx: IHookFunctions,
+	error: { message: string; description?: string | null; httpCode?: string | null },
+	message: string,
+	consequence: string,
+): NodeApiError {
+	const httpCode = error.httpCode ?? undefined;
+	const description = [consequence, error.description].filter(Boolean).join(' ');
+	const text = `${message}: ${error.message}`;
+	return new NodeApiError(
+		ctx.getNode(),
+		{ message: text, description, ...(httpCode ? { httpCode } : {}) } as JsonObject,
+		{ message: text, description, ...(httpCode ? { httpCode } : {}) },
+	);
+}
+
+export async function subscriptionsFor(ctx: IHookFunctions, hookUrl: string): Promise<Subscription[]> {
+	const request: AwazRequest = { method: 'GET', path: HOOKS_PATH };
+	const listed = listItems(
+		ctx,
+		await awazApiRequest.call(ctx, request, LIFECYCLE_SCOPE),
+		request,
+		LIFECYCLE_SCOPE,
+	);
+	return listed
+		.filter((entry) => entry.hookUrl === hookUrl)
+		.map((entry) => ({ hookUrl, ...filterOfListedSubscription(entry) }));
+}
+
+/** Removes Awaz's subscription for the URL; one that is already gone (404) counts as removed. */
+export async function unsubscribe(ctx: IHookFunctions, hookUrl: string): Promise<void> {
+	try {
+		await awazApiRequest.call(
+			ctx,
+			{ method: 'DELETE', path: HOOKS_PATH, qs: { hookUrl } },
+			LIFECYCLE_SCOPE,
+		);
+	} catch (error) {
+		if ((error as NodeApiError).httpCode === '404') {
+			ctx.logger.debug(`Awaz Trigger: Awaz had no subscription for ${hookUrl} left to delete`);
+			return;
+		}
+		// Hands the transport's NodeApiError back unchanged.
+		throw new NodeApiError(ctx.getNode(), error as JsonObject);
+	}
+}
