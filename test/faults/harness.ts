@@ -1,0 +1,459 @@
+/**
+ * The machinery of the fault catalogue (issue #3): a case is a row of data (node parameters, input
+ * items, faults to inject, what the user must see, how many requests Awaz may receive), and
+ * `catalogue()` turns each row into real assertions, once with On Error → Stop and once with
+ * Continue On Fail. Every case gets a sandbox of its own, so that no rate-limit window, queued fault
+ * or remembered header carries over from one case to the next.
+ *
+ * It also watches for the API key: every result and every line n8n logs (through its Logger or the
+ * console) is kept, and `leakCheck()` asserts at the end of a file that the key is in none of them.
+ */
+import { Container } from '@n8n/di';
+import { Logger } from '@n8n/backend-common';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import type { Environment, NodeSettings, RunResult } from '../runner';
+import { awazNode, environment, runNode } from '../runner';
+
+// The sandbox is plain JavaScript; these are the parts of it the catalogue uses.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const sandboxModule = require('../sandbox') as {
+	startSandbox: (options: IDataObject) => Promise<Sandbox>;
+	makeObjectId: (n: number) => string;
+};
+export const { makeObjectId } = sandboxModule;
+
+/** Distinctive, so that it can be searched for in everything n8n hands back or logs. */
+export const API_KEY = 'test-key-LEAKCHECK-7c1d9e';
+
+export const AGENT_ID = '65ff9abe3fdcbe533d3be143';
+export const PHONE_ID = '661d7fb88bcadcf1d86fd8b0';
+export const COMPANY_EMAIL = 'workspace@example.com';
+/** The sandbox seeds this many calls; created calls come after them in sb.state.calls. */
+export const SEEDED_CALLS = 57;
+/** Ids of the first three seeded calls. */
+export const CALL_IDS = [1, 2, 3].map((n) => makeObjectId(0x10000 + n));
+/** A well-formed id that no seeded call has. */
+export const UNKNOWN_CALL_ID = makeObjectId(0x10000 + 999);
+
+/** Small budgets keep every case fast: a 1 s timeout, 3 s of waiting for 429 or 503. */
+export const FAST = { timeout: 1, maxBusyWait: 3, maxRateLimitWait: 3 };
+
+export type Fault = {
+	method?: 'GET' | 'POST' | 'DELETE';
+	path?: string | RegExp;
+	kind: 'status' | 'delay' | 'reset' | 'garbled' | 'empty' | 'html' | 'body';
+	status?: number;
+	body?: unknown;
+	headers?: Record<string, string | number | null> | null;
+	omitRateLimitHeaders?: boolean;
+	times?: number;
+	after?: number;
+	applied?: boolean;
+	delayMs?: number;
+};
+
+export interface LoggedRequest {
+	method: string;
+	path: string;
+	query: Record<string, string>;
+	headers: Record<string, string | string[] | undefined>;
+	body: IDataObject | undefined;
+	status: number | null;
+	time: number;
+}
+
+export interface Sandbox {
+	url: string;
+	requests: LoggedRequest[];
+	state: {
+		calls: IDataObject[];
+		contacts: IDataObject[];
+		hooks: Array<{ hookUrl: string; agents: string[]; status: string[] }>;
+		companies: Record<string, IDataObject>;
+	};
+	inject(fault: Fault): IDataObject;
+	stats(): { total: number; byStatus: Record<number, number>; firstAt: number | null; lastAt: number | null };
+	close(): Promise<void>;
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Node parameters and input items for the operations the catalogue exercises. Every field is read
+ * from the item with an expression, so one item of a batch can carry the bad value.
+ * --------------------------------------------------------------------------------------------- */
+
+const byId = (value: string) => ({ __rl: true, mode: 'id', value });
+
+export const SCHEDULE = {
+	resource: 'call',
+	operation: 'schedule',
+	agentId: byId('={{ $json.agent }}'),
+	fromPhoneId: byId('={{ $json.from }}'),
+	name: '={{ $json.name }}',
+	phone: '={{ $json.phone }}',
+	datetime: '={{ $json.datetime }}',
+};
+
+/** Three people to call; `overrides[i]` changes item i. */
+export function scheduleItems(overrides: Record<number, IDataObject> = {}, count = 3): IDataObject[] {
+	return Array.from({ length: count }, (_, i) => ({
+		agent: AGENT_ID,
+		from: PHONE_ID,
+		name: `Person ${i}`,
+		phone: `+1415555${String(100 + i).padStart(4, '0')}`,
+		datetime: '2030-01-01T09:00:00+01:00',
+		...overrides[i],
+	}));
+}
+
+export const CREATE_CONTACT = {
+	resource: 'contact',
+	operation: 'create',
+	name: '={{ $json.name }}',
+	phone: '={{ $json.phone }}',
+	additionalFields: { email: '={{ $json.email }}' },
+};
+
+export function contactItems(overrides: Record<number, IDataObject> = {}): IDataObject[] {
+	return [0, 1, 2].map((i) => ({
+		name: `Contact ${i}`,
+		phone: `+4930123456${i}`,
+		email: `contact${i}@example.com`,
+		...overrides[i],
+	}));
+}
+
+export const SUBSCRIBE = {
+	resource: 'subscription',
+	operation: 'create',
+	hookUrl: '={{ $json.hookUrl }}',
+	statuses: '={{ $json.statuses }}',
+	agentIds: [],
+};
+
+export const UNSUBSCRIBE = {
+	resource: 'subscription',
+	operation: 'delete',
+	hookUrl: '={{ $json.hookUrl }}',
+};
+
+export function hookItems(overrides: Record<number, IDataObject> = {}): IDataObject[] {
+	return [0, 1, 2].map((i) => ({
+		hookUrl: `https://example.com/awaz-events/${i}`,
+		statuses: ['completed', 'failed'],
+		...overrides[i],
+	}));
+}
+
+export const ADD_CREDITS = {
+	resource: 'workspace',
+	operation: 'addCredits',
+	companyEmail: '={{ $json.email }}',
+	credits: '={{ $json.amount }}',
+};
+
+export const ADD_MINUTES = {
+	resource: 'workspace',
+	operation: 'addMinutes',
+	companyEmail: '={{ $json.email }}',
+	minutes: '={{ $json.amount }}',
+};
+
+export function topUpItems(overrides: Record<number, IDataObject> = {}): IDataObject[] {
+	return [0, 1, 2].map((i) => ({ email: COMPANY_EMAIL, amount: 10 + i, ...overrides[i] }));
+}
+
+export const GET_CALL = { resource: 'call', operation: 'get', callId: byId('={{ $json.id }}') };
+
+export function callIdItems(overrides: Record<number, IDataObject> = {}): IDataObject[] {
+	return CALL_IDS.map((id, i) => ({ id, ...overrides[i] }));
+}
+
+export const LIST_AGENTS = { resource: 'agent', operation: 'getAll', returnAll: true };
+/** The fixtures have three agents. */
+export const AGENT_COUNT = 3;
+
+/* ------------------------------------------------------------------------------------------------
+ * Running a node against a fresh sandbox, and keeping everything for the leak check.
+ * --------------------------------------------------------------------------------------------- */
+
+const seen: Array<{ label: string; text: string }> = [];
+const logLines: string[] = [];
+let capturing = false;
+
+function safeStringify(value: unknown): string {
+	const stack = new WeakSet<object>();
+	return (
+		JSON.stringify(value, (_key, inner: unknown) => {
+			if (typeof inner === 'bigint') return String(inner);
+			if (inner && typeof inner === 'object') {
+				if (stack.has(inner)) return '[circular]';
+				stack.add(inner);
+			}
+			return inner;
+		}) ?? ''
+	);
+}
+
+/** Keeps what a run handed back: its output, its error and the whole run record. */
+export function remember(label: string, result: RunResult): void {
+	const { error } = result;
+	seen.push({ label: `${label}: output`, text: safeStringify(result.output) });
+	if (error) {
+		seen.push({ label: `${label}: error.message`, text: String(error.message) });
+		seen.push({ label: `${label}: error.description`, text: String(error.description ?? '') });
+		seen.push({ label: `${label}: JSON.stringify(error)`, text: safeStringify(error) });
+	}
+	seen.push({ label: `${label}: run data`, text: safeStringify(result.run.data) });
+}
+
+export interface Bed {
+	sb: Sandbox;
+	env: Environment;
+}
+
+export interface BedOptions {
+	rateLimit?: { limit: number; windowMs: number };
+	/** The key the credential sends; the sandbox always accepts only API_KEY. */
+	apiKey?: string;
+}
+
+/** A sandbox and an environment pointing at it; closed again when `use` is done. */
+export async function withBed<T>(options: BedOptions, use: (bed: Bed) => Promise<T>): Promise<T> {
+	const sb = await sandboxModule.startSandbox({
+		apiKey: API_KEY,
+		// Far above what one case sends, unless the case is about the limit itself.
+		rateLimit: options.rateLimit ?? { limit: 100_000, windowMs: 60_000 },
+	});
+	try {
+		const env = await environment({ apiKey: options.apiKey ?? API_KEY, baseUrl: sb.url });
+		return await use({ sb, env });
+	} finally {
+		await sb.close();
+	}
+}
+
+/** Runs one Awaz node and remembers the result for the leak check. */
+export async function run(
+	label: string,
+	env: Environment,
+	parameters: IDataObject,
+	items: IDataObject[],
+	settings: NodeSettings = {},
+): Promise<RunResult> {
+	const result = await runNode(env, awazNode(parameters, settings), items);
+	remember(label, result);
+	return result;
+}
+
+/** The output items grouped by the input item they are paired with. */
+export function byInputItem(output: INodeExecutionData[], count: number): INodeExecutionData[][] {
+	const groups: INodeExecutionData[][] = Array.from({ length: count }, () => []);
+	for (const entry of output) {
+		const paired = entry.pairedItem;
+		const index = typeof paired === 'number' ? paired : Array.isArray(paired) ? paired[0]?.item : paired?.item;
+		expect(typeof index).toBe('number');
+		groups[index as number].push(entry);
+	}
+	return groups;
+}
+
+/** Calls the sandbox created (it appends them after the seeded ones). */
+export const createdCalls = (sb: Sandbox) => sb.state.calls.slice(SEEDED_CALLS);
+
+/* ------------------------------------------------------------------------------------------------
+ * The table-driven catalogue.
+ * --------------------------------------------------------------------------------------------- */
+
+export interface FaultCase {
+	name: string;
+	/** Node parameters; `options` defaults to FAST. */
+	params: IDataObject;
+	items: IDataObject[];
+	/** Injected into the case's fresh sandbox before the run (a function for time-based headers). */
+	faults?: Fault[] | (() => Fault[]);
+	/** Anything else the sandbox needs before the run (seeded subscriptions, for instance). */
+	setup?: (sb: Sandbox) => void;
+	bed?: BedOptions;
+	/** The item that must fail, and what its user must read. Absent: every item must succeed. */
+	fails?: {
+		item: number;
+		message: RegExp;
+		description: RegExp;
+		httpCode?: string;
+	};
+	/**
+	 * How many requests the affected item (the failing one, or the one the fault hit) makes: 0 for
+	 * bad input, 1 for a write that must not be resent, the documented retries for a GET.
+	 */
+	attempts: number;
+	/** Requests each unaffected item makes (1 unless a list takes several pages). */
+	perItem?: number;
+	/** Each input item gives exactly one output item (not a list operation). */
+	single?: boolean;
+	/** Default: both. Slow cases may run one. */
+	variants?: Array<'stop' | 'continue'>;
+	/**
+	 * A bug this case exposes, described for the lead. The case then runs as `test.failing` (it
+	 * asserts the right behaviour and is expected to fail until the bug is fixed).
+	 */
+	knownBug?: string;
+	/** Further assertions on the sandbox and the result, per variant. */
+	check?: (context: { sb: Sandbox; result: RunResult; variant: 'stop' | 'continue' }) => void;
+}
+
+function itemsOf(output: INodeExecutionData[]) {
+	return output.map((entry) => entry.json);
+}
+
+/** Turns each case into a `describe` with one test per variant. */
+export function catalogue(title: string, cases: FaultCase[]): void {
+	describe(title, () => {
+		for (const c of cases) {
+			const variants = c.variants ?? (c.fails ? ['stop', 'continue'] : ['stop']);
+			describe(c.name, () => {
+				for (const variant of variants) {
+					const label = c.fails
+						? variant === 'stop'
+							? `On Error: Stop → the workflow stops with an error for item ${c.fails.item}`
+							: `Continue On Fail → item ${c.fails.item} becomes an error item, the others succeed`
+						: 'every item succeeds';
+					// FAULTS_STRICT=1 runs known-bug cases as ordinary tests, to see exactly what fails.
+					const define = c.knownBug && !process.env.FAULTS_STRICT ? test.failing : test;
+					define(c.knownBug ? `${label} [KNOWN BUG: ${c.knownBug}]` : label, async () => {
+						await withBed(c.bed ?? {}, async ({ sb, env }) => {
+							c.setup?.(sb);
+							const faults = typeof c.faults === 'function' ? c.faults() : (c.faults ?? []);
+							for (const fault of faults) sb.inject(fault);
+							const parameters = { options: FAST, ...c.params };
+							const result = await run(`${title} / ${c.name} / ${variant}`, env, parameters, c.items, {
+								continueOnFail: variant === 'continue',
+							});
+							assertCase(c, variant, sb, result);
+							c.check?.({ sb, result, variant });
+						});
+					});
+				}
+			});
+		}
+	});
+}
+
+function assertCase(c: FaultCase, variant: 'stop' | 'continue', sb: Sandbox, result: RunResult) {
+	const n = c.items.length;
+	const perItem = c.perItem ?? 1;
+	const failing = c.fails;
+
+	if (!failing) {
+		// Recovered (or harmless) faults: no error, every item has output, the fault cost only the
+		// documented extra requests.
+		expect(result.error).toBeUndefined();
+		expect(sb.requests).toHaveLength((n - 1) * perItem + c.attempts);
+		if (c.single) {
+			const groups = byInputItem(result.output, n);
+			groups.forEach((group) => expect(group).toHaveLength(1));
+			expect(itemsOf(result.output).some((json) => 'error' in json)).toBe(false);
+		}
+		return;
+	}
+
+	if (variant === 'stop') {
+		expect(result.error).toBeDefined();
+		const error = result.error!;
+		expect(error.message).toMatch(failing.message);
+		expect(String(error.description ?? '')).toMatch(failing.description);
+		expect(error.context?.itemIndex).toBe(failing.item);
+		if (failing.httpCode) expect(String(error.httpCode)).toBe(failing.httpCode);
+		// Bad input is caught before the first request; an API fault stops the batch at the item.
+		const expected = c.attempts === 0 ? 0 : failing.item * perItem + c.attempts;
+		expect(sb.requests).toHaveLength(expected);
+		expect(result.output).toEqual([]);
+		return;
+	}
+
+	// Continue On Fail: the error does not stop the workflow; each input item is answered.
+	expect(result.error).toBeUndefined();
+	expect(sb.requests).toHaveLength((n - 1) * perItem + c.attempts);
+	const groups = byInputItem(result.output, n);
+	groups.forEach((group, index) => {
+		if (index === failing.item) {
+			expect(group).toHaveLength(1);
+			expect(Object.keys(group[0].json)).toEqual(['error']);
+			expect(String(group[0].json.error)).toMatch(failing.message);
+			expect(group[0].pairedItem).toEqual({ item: index });
+		} else {
+			if (c.single) expect(group).toHaveLength(1);
+			else expect(group.length).toBeGreaterThan(0);
+			for (const entry of group) expect(entry.json.error).toBeUndefined();
+		}
+	});
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Log capture and the leak check.
+ * --------------------------------------------------------------------------------------------- */
+
+const LEVELS = ['error', 'warn', 'info', 'debug'] as const;
+const CONSOLE = ['log', 'info', 'warn', 'error', 'debug'] as const;
+
+/**
+ * Captures every line n8n logs while the file runs. Node contexts log through
+ * `Container.get(Logger)` and the engine through LoggerProxy, which forwards to the same Logger;
+ * scoped child loggers share its prototype. So the level methods are replaced on the prototype
+ * (and on the instance, should a log level have given it methods of its own).
+ */
+export function captureLogs(): void {
+	beforeAll(() => {
+		capturing = true;
+		const logger = Container.get(Logger);
+		const record =
+			(where: string, level: string) =>
+			(...args: unknown[]): void => {
+				if (!capturing) return;
+				const [message, ...rest] = args;
+				const extra = rest.map((arg) => (typeof arg === 'string' ? arg : safeStringify(arg))).join(' ');
+				logLines.push(`${where}.${level}: ${String(message)}${extra ? ` ${extra}` : ''}`);
+			};
+		for (const level of LEVELS) {
+			jest.spyOn(Logger.prototype, level).mockImplementation(record('Logger', level));
+			if (Object.prototype.hasOwnProperty.call(logger, level)) {
+				jest.spyOn(logger, level).mockImplementation(record('Logger(instance)', level));
+			}
+		}
+		for (const method of CONSOLE) {
+			jest.spyOn(console, method).mockImplementation(record('console', method));
+		}
+	});
+	afterAll(() => {
+		capturing = false;
+		jest.restoreAllMocks();
+	});
+}
+
+export const capturedLogLines = (): readonly string[] => logLines;
+
+/**
+ * The last test of a file: the key is in no output, error or log line of any case before it. The
+ * sandbox's own request log must hold it (it was really sent), so the search is not vacuous.
+ */
+export function leakCheck(options: { expectLogLine?: RegExp } = {}): void {
+	describe('the API key never leaks', () => {
+		test('it was sent to Awaz, yet appears in no output item, error or log line', async () => {
+			// The search works: the key is what the sandbox received.
+			await withBed({}, async ({ sb, env }) => {
+				await run('leak-check control', env, LIST_AGENTS, [{}]);
+				expect(String(sb.requests[0].headers.authorization)).toBe(`Bearer ${API_KEY}`);
+			});
+			expect(seen.length).toBeGreaterThan(0);
+			expect(logLines.length).toBeGreaterThan(0);
+			if (options.expectLogLine) {
+				expect(logLines.some((line) => options.expectLogLine!.test(line))).toBe(true);
+			}
+			const leaks = [
+				...seen.filter(({ text }) => text.includes(API_KEY)).map(({ label }) => label),
+				...logLines.filter((line) => line.includes(API_KEY)).map((line) => `log: ${line.slice(0, 200)}`),
+			];
+			expect(leaks).toEqual([]);
+		});
+	});
+}
