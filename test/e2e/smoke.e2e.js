@@ -1,0 +1,51 @@
+'use strict';
+// Proves the loop: n8n loads our package like an installed community package, and a stored
+// workflow using the Awaz node runs through `n8n execute` against the sandbox.
+const { getE2eEnv } = require('./load-env');
+
+let env;
+beforeAll(async () => {
+	env = await getE2eEnv();
+});
+
+test('n8n lists the Awaz node and the awazApi credential type', async () => {
+	const nodeTypes = await (await env.n8n.fetchAsOwner('/types/nodes.json')).json();
+	const credentialTypes = await (await env.n8n.fetchAsOwner('/types/credentials.json')).json();
+	expect(nodeTypes.map((type) => type.name)).toContain('n8n-nodes-awaz.awaz');
+	expect(credentialTypes.map((type) => type.name)).toContain('awazApi');
+});
+
+test("our node's require('n8n-workflow') reaches n8n's own copy", () => {
+	const n8nWorkflow = env.helpers.resolveFromInstalledNode('n8n-workflow');
+	expect(n8nWorkflow.startsWith(env.n8n.runtime.dir)).toBe(true);
+});
+
+test('a workflow with the Awaz node runs via `n8n execute` and reaches the sandbox', async () => {
+	const { n8n, sandbox, credential } = env;
+	const id = await n8n.importWorkflow({
+		name: 'e2e smoke: list agents',
+		nodes: [
+			{ id: 'trigger', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'awaz',
+				name: 'Awaz',
+				type: 'n8n-nodes-awaz.awaz',
+				typeVersion: 1,
+				position: [220, 0],
+				parameters: { resource: 'agent', operation: 'getAll', returnAll: true },
+				credentials: { awazApi: { id: credential.id, name: credential.name } },
+			},
+		],
+		connections: { Start: { main: [[{ node: 'Awaz', type: 'main', index: 0 }]] } },
+	});
+	sandbox.clearLog();
+
+	const result = await n8n.executeWorkflow(id);
+
+	expect({ code: result.code, stderr: result.stderr.slice(-2000) }).toMatchObject({ code: 0 });
+	const items = result.json.data.resultData.runData.Awaz[0].data.main[0];
+	expect(items.map((item) => item.json.id)).toEqual(sandbox.fixtures.agents.map((agent) => agent.id));
+	expect(sandbox.requests).toEqual([
+		expect.objectContaining({ method: 'GET', path: '/v1/agents', status: 200, headers: expect.objectContaining({ authorization: `Bearer ${credential.data.apiKey}` }) }),
+	]);
+});
