@@ -15,12 +15,10 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import type { Environment, NodeSettings, RunResult } from '../runner';
 import { awazNode, environment, runNode } from '../runner';
 
-// The sandbox is plain JavaScript; these are the parts of it the catalogue uses.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const sandboxModule = require('../sandbox') as {
-	startSandbox: (options: IDataObject) => Promise<Sandbox>;
-	makeObjectId: (n: number) => string;
-};
+import type { Fault, Sandbox } from '../sandbox';
+import * as sandboxModule from '../sandbox';
+
+export type { Fault, LoggedRequest, Sandbox } from '../sandbox';
 export const { makeObjectId } = sandboxModule;
 
 /** Distinctive, so that it can be searched for in everything n8n hands back or logs. */
@@ -38,44 +36,6 @@ export const UNKNOWN_CALL_ID = makeObjectId(0x10000 + 999);
 
 /** Small budgets keep every case fast: a 1 s timeout, 3 s of waiting for 429 or 503. */
 export const FAST = { timeout: 1, maxBusyWait: 3, maxRateLimitWait: 3 };
-
-export type Fault = {
-	method?: 'GET' | 'POST' | 'DELETE';
-	path?: string | RegExp;
-	kind: 'status' | 'delay' | 'reset' | 'garbled' | 'empty' | 'html' | 'body';
-	status?: number;
-	body?: unknown;
-	headers?: Record<string, string | number | null> | null;
-	omitRateLimitHeaders?: boolean;
-	times?: number;
-	after?: number;
-	applied?: boolean;
-	delayMs?: number;
-};
-
-export interface LoggedRequest {
-	method: string;
-	path: string;
-	query: Record<string, string>;
-	headers: Record<string, string | string[] | undefined>;
-	body: IDataObject | undefined;
-	status: number | null;
-	time: number;
-}
-
-export interface Sandbox {
-	url: string;
-	requests: LoggedRequest[];
-	state: {
-		calls: IDataObject[];
-		contacts: IDataObject[];
-		hooks: Array<{ hookUrl: string; agents: string[]; status: string[] }>;
-		companies: Record<string, IDataObject>;
-	};
-	inject(fault: Fault): IDataObject;
-	stats(): { total: number; byStatus: Record<number, number>; firstAt: number | null; lastAt: number | null };
-	close(): Promise<void>;
-}
 
 /* ------------------------------------------------------------------------------------------------
  * Node parameters and input items for the operations the catalogue exercises. Every field is read

@@ -8,14 +8,10 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import type { Environment, RunResult } from '../runner';
 import { environment } from '../runner';
 
-// The sandbox is plain JavaScript; these are the parts of it the tests use.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { startSandbox, makeObjectId, STATUSES } = require('../sandbox') as {
-	startSandbox: (options: IDataObject) => Promise<Sandbox>;
-	makeObjectId: (n: number) => string;
-	STATUSES: readonly string[];
-};
+import type { Sandbox } from '../sandbox';
+import { makeObjectId, startSandbox, STATUSES } from '../sandbox';
 
+export type { Entity, LoggedRequest, Sandbox } from '../sandbox';
 export { makeObjectId, STATUSES };
 
 /** Distinctive, so that a leak of it anywhere in an output or error is easy to find. */
@@ -26,46 +22,6 @@ export const AGENT_ID = '65ff9abe3fdcbe533d3be143';
 export const PHONE_ID = '661d7fb88bcadcf1d86fd8b0';
 export const SECOND_PHONE_ID = '66247463179840c558c9dd93';
 export const COMPANY_EMAIL = 'workspace@example.com';
-
-/** A sandbox record: ids are always strings. */
-export type Entity = IDataObject & { id: string };
-
-export interface LoggedRequest {
-	method: string;
-	path: string;
-	query: Record<string, string>;
-	headers: Record<string, string | string[] | undefined>;
-	body: unknown;
-	rawBody: string;
-	status: number | null;
-	/** When it arrived, in epoch milliseconds. */
-	time: number;
-}
-
-export interface Sandbox {
-	url: string;
-	requests: LoggedRequest[];
-	fixtures: {
-		agents: Entity[];
-		phones: Entity[];
-		contactLists: Entity[];
-		calls: Entity[];
-		companies: Record<string, Entity>;
-	};
-	state: {
-		agents: Entity[];
-		phones: Entity[];
-		contactLists: Entity[];
-		calls: Entity[];
-		contacts: Entity[];
-		hooks: Array<{ hookUrl: string; agents: string[]; status: string[] }>;
-		companies: Record<string, Entity>;
-	};
-	clearLog(): void;
-	reset(): void;
-	inject(fault: IDataObject): IDataObject;
-	close(): Promise<void>;
-}
 
 export interface TestBed {
 	readonly sb: Sandbox;

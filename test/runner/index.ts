@@ -24,13 +24,12 @@ import type {
 	INodeType,
 	INodeTypes,
 	IRun,
-	IRunExecutionData,
 	IVersionedNodeType,
 	IWebhookData,
 	IWorkflowExecuteAdditionalData,
 	WorkflowActivateMode,
 } from 'n8n-workflow';
-import { ICredentialsHelper, NodeHelpers, Workflow } from 'n8n-workflow';
+import { createRunExecutionData, ICredentialsHelper, NodeHelpers, Workflow } from 'n8n-workflow';
 import { WorkflowExecute } from 'n8n-core';
 
 export const PACKAGE_DIR = path.resolve(__dirname, '../..');
@@ -261,14 +260,8 @@ export async function runNode(
 	const finished = new Promise<IRun>((resolve) => {
 		hooks.addHandler('workflowExecuteAfter', (run) => resolve(run));
 	});
-	const runExecutionData: IRunExecutionData = {
-		startData: {},
-		resultData: { runData: {} },
+	const runExecutionData = createRunExecutionData({
 		executionData: {
-			contextData: {},
-			metadata: {},
-			waitingExecution: {},
-			waitingExecutionSource: null,
 			nodeExecutionStack: [
 				{
 					node: workflow.getNode(node.name)!,
@@ -277,7 +270,7 @@ export async function runNode(
 				},
 			],
 		},
-	} as IRunExecutionData;
+	});
 	const execute = new WorkflowExecute(additionalDataFor(env, hooks), 'manual', runExecutionData);
 	await execute.processRunExecutionData(workflow);
 	const run = await finished;
