@@ -97,7 +97,7 @@ async function run(
 		if (plan.writes && isOutcomeUnknown(error)) {
 			sent[itemIndex] = { request: fingerprint, unknownOutcome: (error as Error).message };
 		}
-		throw error;
+		throw asNodeError(ctx, error, itemIndex);
 	}
 	const output = answerToJson(body, plan.whenNoBody);
 	if (plan.writes) sent[itemIndex] = { request: fingerprint, output };
