@@ -3,7 +3,10 @@
 //
 //   const n8n = await prepareN8n({ userFolder, packageDir });   // folder, package link, env
 //   await n8n.importCredentials([...]);                          // CLI works before start, too
+//   await n8n.importWorkflowDir(dir);                            // every *.json, one CLI call
 //   await n8n.start();                                           // spawns, waits for readiness
+//   await n8n.activateWorkflow(id); await n8n.waitForWebhook(path); // publish, then poll
+//   await n8n.listExecutions(workflowId); await n8n.getExecution(id); // as the Executions tab
 //   await n8n.stop();
 // `startN8n(opts)` does prepare + start in one call.
 import { spawn } from 'node:child_process';
@@ -214,6 +217,7 @@ export async function prepareN8n({ userFolder, port, packageDir = PROJECT_ROOT, 
 	let child = null;
 	let exited = null; // resolves when the server process ends
 	let cookie = null;
+	let ownerSetup = null; // the pending setupOwner() of fetchAsOwner
 
 	const instance = {
 		url,
@@ -240,6 +244,16 @@ export async function prepareN8n({ userFolder, port, packageDir = PROJECT_ROOT, 
 			const withId = { id: workflow.id ?? randomId(), active: false, ...workflow };
 			await importJson(instance, 'import:workflow', withId);
 			return withId.id;
+		},
+
+		/**
+		 * Imports every `*.json` workflow in `dir` with one `n8n import:workflow --separate` (one CLI
+		 * start-up for all of them, instead of one per file). Imported workflows are inactive.
+		 */
+		async importWorkflowDir(dir) {
+			const result = await instance.cli(['import:workflow', '--separate', `--input=${resolve(dir)}`]);
+			if (result.code !== 0) throw new Error(`n8n import:workflow failed (${result.signal ?? result.code}):\n${result.stdout}\n${result.stderr}`);
+			return result;
 		},
 
 		/** Runs a stored workflow with `n8n execute --rawOutput`; `json` is the parsed run data. */
@@ -291,7 +305,9 @@ export async function prepareN8n({ userFolder, port, packageDir = PROJECT_ROOT, 
 
 		/** fetch() against n8n as the owner (set up on first use), e.g. `/types/nodes.json`. */
 		async fetchAsOwner(path, { headers, ...init } = {}) {
-			if (!cookie) await instance.setupOwner();
+			// One set-up for concurrent first calls: a second /rest/owner/setup would replace the
+			// session of the first.
+			if (!cookie) await (ownerSetup ??= instance.setupOwner().finally(() => (ownerSetup = null)));
 			return fetch(`${url}${path}`, { signal: AbortSignal.timeout(30_000), ...init, headers: { cookie, 'browser-id': 'e2e', ...headers } });
 		},
 
@@ -305,6 +321,67 @@ export async function prepareN8n({ userFolder, port, packageDir = PROJECT_ROOT, 
 			const text = await res.text();
 			if (!res.ok) throw new Error(`${method} /rest${path}: ${res.status} ${text}`);
 			return text ? JSON.parse(text).data : undefined;
+		},
+
+		/**
+		 * Publishes (activates) a stored workflow, as the editor's Publish button does. n8n answers
+		 * before its triggers and webhooks are registered: poll for the effect (waitForWebhook).
+		 */
+		async activateWorkflow(id) {
+			const { versionId } = await instance.rest('GET', `/workflows/${id}`);
+			return instance.rest('POST', `/workflows/${id}/activate`, { versionId });
+		},
+
+		/** Unpublishes (deactivates) a workflow: n8n removes its webhooks and calls triggers' `delete`. */
+		async deactivateWorkflow(id) {
+			return instance.rest('POST', `/workflows/${id}/deactivate`, {});
+		},
+
+		/** The reason n8n gives for a failed activation, or undefined. */
+		async activationError(id) {
+			return instance.rest('GET', `/active-workflows/error/${id}`).catch((error) => error.message);
+		},
+
+		/**
+		 * Resolves once n8n serves the production webhook `path` (what follows /webhook/) for
+		 * `method` (or, with `gone: true`, once it no longer does). Probes with a CORS preflight, which
+		 * runs no workflow: 204 for a registered webhook; for an unknown one 404, or, for a path that
+		 * starts with a webhook id (trigger nodes), 500 "The requested webhook … is not registered".
+		 */
+		async waitForWebhook(path, { method = 'POST', gone = false, timeoutMs = 30_000 } = {}) {
+			const deadline = Date.now() + timeoutMs;
+			let last = 'no answer';
+			while (Date.now() < deadline) {
+				try {
+					const res = await fetch(`${url}/webhook/${path}`, {
+						method: 'OPTIONS',
+						headers: { origin: url, 'access-control-request-method': method },
+						signal: AbortSignal.timeout(5000),
+					});
+					const text = await res.text();
+					const unknown = res.status === 404 || /is not registered/.test(text);
+					if (gone ? unknown : res.status === 204) return;
+					last = `${res.status} ${text.slice(0, 300)}`;
+				} catch (error) {
+					last = error.message;
+				}
+				await sleep(100);
+			}
+			throw new Error(`webhook ${path} ${gone ? 'still registered' : 'not registered'} after ${timeoutMs} ms (last answer: ${last})`);
+		},
+
+		/** The executions of a workflow, newest first (summaries, without run data). */
+		async listExecutions(workflowId) {
+			const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+			const { results } = await instance.rest('GET', `/executions?filter=${filter}&limit=100`);
+			return results;
+		},
+
+		/** One execution with its run data (`data.resultData.runData[node][run]…`), as the editor reads it. */
+		async getExecution(id) {
+			const execution = await instance.rest('GET', `/executions/${id}`);
+			const flatted = createRequire(runtime.n8nBin)('flatted'); // n8n's own dependency
+			return { ...execution, data: typeof execution.data === 'string' ? flatted.parse(execution.data) : execution.data };
 		},
 
 		/**

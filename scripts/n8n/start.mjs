@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { PROJECT_ROOT, prepareN8n } from './instance.mjs';
 import { provision } from './provision.mjs';
-import { sandboxCredential, startAwazSandbox } from './sandbox.mjs';
+import { SANDBOX_API_KEY, sandboxCredential, startAwazSandbox } from './sandbox.mjs';
 
 // A fixed id, like the sandbox credential's: a second import overwrites instead of duplicating.
 const LIVE_CREDENTIAL_ID = 'awazLiveCred0001';
@@ -23,6 +23,65 @@ function assertPortFree(port) {
 		server.once('error', () => reject(new Error(`port ${port} is in use; set N8N_PORT to another port`)));
 		server.listen(port, '127.0.0.1', () => server.close(resolve));
 	});
+}
+
+/** Whether the editor will ask for the owner account (a new user folder) rather than a sign-in. */
+async function needsOwnerSetup(url) {
+	try {
+		const res = await fetch(`${url}/rest/settings`, { signal: AbortSignal.timeout(5000) });
+		return Boolean((await res.json()).data?.userManagement?.showSetupOnFirstLoad);
+	} catch {
+		return undefined; // unknown: say both
+	}
+}
+
+/** What to do now, printed once n8n is ready. */
+function nextSteps({ url, credential, sandbox, firstRun }) {
+	// Label column, then text; continuation lines line up under the text.
+	const row = (label, ...lines) => `  ${label.padEnd(12)}${lines.join(`\n${' '.repeat(14)}`)}`;
+	const account =
+		firstRun === true
+			? ['First run: the editor asks you to create the owner account (any name, email and', 'password). It is kept in .n8n-local/user; sign in with it next time.']
+			: firstRun === false
+				? ['Sign in with the owner account you created on the first run (kept in .n8n-local/user).']
+				: ['Create the owner account (first run) or sign in with it (kept in .n8n-local/user).'];
+	const awaz = sandbox
+		? [`The Awaz sandbox, an in-memory stand-in for the Awaz API, on ${sandbox.url}`, `(API key "${SANDBOX_API_KEY}"). Nothing reaches the real Awaz; each request it gets`, 'is printed below as one JSON line.']
+		: ['The REAL Awaz API (https://api.awaz.ai), with the key in AWAZ_API_KEY:', 'scheduling a call places a real phone call.'];
+	const schedule = sandbox
+		? ['Choose Call → Schedule: Agent "Sales Assistant" and From Phone "+11111111111" (from the', 'lists), Contact Name "Jane Doe", Phone Number "+14155550123"; then "Execute step".']
+		: ['Choose Call → Schedule: an agent and a phone from the lists, a contact and a number you', 'may call; then "Execute step".'];
+	const trigger = [
+		'The "Awaz Trigger" subscribes its URL at Awaz when you click "Listen for test event" or',
+		'publish the workflow.',
+		...(sandbox
+			? [
+					'To fake a call event, POST one to the Test URL shown in the node:',
+					`  curl -X POST -H 'content-type: application/json' \\`,
+					`    -d '{"status":"completed","agent":"65ff9abe3fdcbe533d3be143"}' <Test URL>`,
+				]
+			: ['Awaz can only deliver events to a URL it can reach; this n8n listens on 127.0.0.1.']),
+	];
+	const step = (n, lines) => `   ${n}. ${lines.join(`\n${' '.repeat(6)}`)}`;
+	return [
+		'',
+		'  n8n is running with n8n-nodes-awaz from this checkout (dist/).',
+		'',
+		row('Editor', `${url}/`),
+		row('Account', ...account),
+		row('Awaz', ...awaz),
+		row('Credential', `"${credential.name}" is set up already; Awaz nodes pick it.`),
+		'',
+		'  Try it:',
+		step(1, ['Create a workflow and add the "Awaz" node (search for "Awaz").']),
+		step(2, schedule),
+		step(3, trigger),
+		step(4, ['For an AI Agent, add "Awaz Tool" as one of its tools.']),
+		'',
+		'  Changed the code? `npm run build`, then Ctrl-C here and `npm start` again.',
+		`  Ctrl-C stops n8n${sandbox ? ' and the sandbox' : ''}.`,
+		'',
+	].join('\n');
 }
 
 async function main() {
@@ -67,15 +126,7 @@ async function main() {
 		return stopAll(1);
 	}
 	say('n8n is ready');
-	console.log(`
-  Editor: ${n8n.url}/
-
-  1. Open the editor and create the owner account (first run only; data stays in .n8n-local/user).
-  2. Create a workflow, add the "Awaz" node (search "Awaz").
-  3. Pick the credential "${credential.name}".${sandbox ? ' The sandbox\'s seeded agents and phones appear in the dropdowns.' : ''}
-  After \`npm run build\`, restart this command to load the new build.
-  Ctrl-C stops n8n${sandbox ? ' and the sandbox' : ''}.
-`);
+	console.log(nextSteps({ url: n8n.url, credential, sandbox, firstRun: await needsOwnerSetup(n8n.url) }));
 	// n8n dying on its own (crash, killed) should not leave the sandbox running.
 	const { code, signal } = await n8n.whenExited();
 	if (!stopping) {

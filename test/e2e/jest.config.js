@@ -6,6 +6,9 @@ module.exports = {
 	globalSetup: '<rootDir>/test/e2e/global-setup.mjs',
 	globalTeardown: '<rootDir>/test/e2e/global-teardown.mjs',
 	maxWorkers: 1,
+	// verbose: every test's name and time in the CI log; failure-reporter: n8n's log tail on failure.
+	verbose: true,
+	reporters: ['default', '<rootDir>/test/e2e/failure-reporter.js'],
 	testTimeout: 180_000,
 	transform: {},
 };

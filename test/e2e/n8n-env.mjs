@@ -8,11 +8,19 @@ import { PROJECT_ROOT, prepareN8n } from '../../scripts/n8n/instance.mjs';
 import { provision } from '../../scripts/n8n/provision.mjs';
 import { sandboxCredential, startAwazSandbox } from '../../scripts/n8n/sandbox.mjs';
 
+const require = createRequire(import.meta.url);
 let current = null;
 
+/** The workflows every e2e test file may use, as n8n stores them; imported before n8n starts. */
+export const WORKFLOW_DIR = join(PROJECT_ROOT, 'test', 'e2e', 'workflows');
+/** The id the AI Agent workflows' OpenAI Chat Model refers to. */
+const SCRIPTED_OPENAI_CREDENTIAL_ID = 'scriptedOpenAi01';
+
 /**
- * Provisions the runtime, then starts the sandbox and n8n (credential "Awaz sandbox" imported).
- * @returns {Promise<{n8n, sandbox, credential, userFolder: string}>}
+ * Provisions the runtime, then starts the Awaz sandbox, the scripted OpenAI-compatible server and
+ * n8n, with the credentials "Awaz sandbox" and "Scripted OpenAI" and every workflow in
+ * test/e2e/workflows imported through n8n's CLI (two CLI calls in all, before `n8n start`).
+ * @returns {Promise<{n8n, sandbox, openAi, credential, userFolder: string}>}
  */
 export async function startE2eEnv({ quiet = false } = {}) {
 	if (current) return current;
@@ -20,17 +28,27 @@ export async function startE2eEnv({ quiet = false } = {}) {
 	const userFolder = join(PROJECT_ROOT, '.n8n-local', `e2e-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`);
 	await mkdir(userFolder, { recursive: true });
 	const sandbox = await startAwazSandbox();
+	// The whole suite sends a few dozen requests within a minute; the 100-a-minute limit is the
+	// in-process tests' business, not this suite's.
+	sandbox.setRateLimit({ limit: 100_000 });
+	const openAi = await require('./scripted-openai.js').startScriptedOpenAi();
 	try {
 		const n8n = await prepareN8n({ userFolder, runtime });
 		const credential = sandboxCredential(sandbox);
-		await n8n.importCredentials([credential]);
+		await n8n.importCredentials([
+			credential,
+			// The key is never checked; n8n only insists that there is one.
+			{ id: SCRIPTED_OPENAI_CREDENTIAL_ID, name: 'Scripted OpenAI', type: 'openAiApi', data: { apiKey: 'sk-scripted-e2e', url: openAi.url } },
+		]);
+		await n8n.importWorkflowDir(WORKFLOW_DIR);
 		await n8n.start();
-		current = { n8n, sandbox, credential, userFolder };
+		current = { n8n, sandbox, openAi, credential, userFolder };
 		// Ctrl-C on jest skips globalTeardown; stop n8n (detached, so it got no signal) ourselves.
 		for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => stopE2eEnv().finally(() => process.exit(130)));
 		return current;
 	} catch (error) {
 		await sandbox.close();
+		await openAi.close();
 		error.message += `\n(user folder kept for inspection: ${userFolder})`;
 		throw error;
 	}
@@ -51,13 +69,37 @@ export function resolveFromInstalledNode(id) {
 	return createRequire(nodeFile).resolve(id);
 }
 
-/** Stops n8n and the sandbox; removes the user folder unless AWAZ_E2E_KEEP is set. */
+/**
+ * Stops n8n and the two servers; removes the user folder unless AWAZ_E2E_KEEP is set or a test
+ * failed (failure-reporter.js sets AWAZ_E2E_FAILED).
+ */
 export async function stopE2eEnv() {
 	if (!current) return;
-	const { n8n, sandbox, userFolder } = current;
+	const { n8n, sandbox, openAi, userFolder } = current;
 	current = null;
 	await n8n.stop();
 	await sandbox.close();
-	if (process.env.AWAZ_E2E_KEEP) console.log(`e2e user folder kept: ${userFolder}`);
+	await openAi.close();
+	if (process.env.AWAZ_E2E_KEEP || process.env.AWAZ_E2E_FAILED) console.log(`e2e user folder kept: ${userFolder} (n8n log: ${n8n.logFile})`);
 	else await rm(userFolder, { recursive: true, force: true });
+}
+
+/**
+ * Polls `check` every `intervalMs` until it returns something other than undefined/false, and
+ * returns that; throws after `timeoutMs` with `what` and the last value seen.
+ */
+export async function waitFor(what, check, { timeoutMs = 30_000, intervalMs = 100 } = {}) {
+	const deadline = Date.now() + timeoutMs;
+	let lastError;
+	while (Date.now() < deadline) {
+		try {
+			const value = await check();
+			if (value !== undefined && value !== false) return value;
+			lastError = undefined;
+		} catch (error) {
+			lastError = error;
+		}
+		await new Promise((r) => setTimeout(r, intervalMs));
+	}
+	throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${lastError.message}` : ''}`);
 }

@@ -1,0 +1,161 @@
+'use strict';
+/**
+ * The Awaz node as an AI Agent tool, in a real n8n. workflows/agent-tool.json: Webhook → AI Agent
+ * (v3.1) with an OpenAI Chat Model (credential "Scripted OpenAI", Base URL = the scripted server in
+ * scripted-openai.js, Responses API off) and the Awaz tool (`n8n-nodes-awaz.awazTool`, node name
+ * "Schedule call") set to Call → Schedule, with Contact Name, Phone Number and Date and Time left
+ * to the model through `$fromAI()`, written the way the editor's "Let the model define this
+ * parameter" button writes them (key from the field's name, empty description). The tool node keeps
+ * the name n8n gives it when it is added from the node panel, "Schedule an AI phone call in Awaz". The
+ * scripted model calls the tool on its first turn and, once the tool's result is back, answers
+ * quoting the new call's id.
+ */
+const { AGENT_ID, PHONE_ID, activateWebhookWorkflows, e2eEnv, executionCount, newestExecution, postWebhook } = require('./helpers');
+
+const AGENT_WORKFLOW = { id: 'awazE2eAiAgent01', path: 'awaz-e2e/agent' };
+const STREAMING_WORKFLOW = { id: 'awazE2eAiAgentSt', path: 'awaz-e2e/agent-streaming' };
+const TOOL_NODE = 'Schedule an AI phone call in Awaz';
+const TOOL_NAME = 'Schedule_an_AI_phone_call_in_Awaz'; // n8n names the tool after the tool node
+const PROMPT = 'Call Jane Doe on +14155550123 on June 1st 2025 at 14:30 Madrid time.';
+const ARGS = { Contact_Name: 'Jane Doe', Phone_Number: '+14155550123', Date_and_Time: '2025-06-01T14:30:00+02:00' };
+
+let n8n;
+let sandbox;
+let openAi;
+let toolThenAnswer;
+
+beforeAll(async () => {
+	({ n8n, sandbox, openAi } = await e2eEnv());
+	({ toolThenAnswer } = require('./scripted-openai'));
+	await activateWebhookWorkflows([AGENT_WORKFLOW, STREAMING_WORKFLOW]);
+});
+beforeEach(() => {
+	sandbox.reset();
+	openAi.clearLog();
+});
+
+/** The `action` text of Call → Schedule in the built node ("Schedule an AI phone call"). */
+function scheduleAction() {
+	const { Awaz } = require('../../dist/nodes/Awaz/Awaz.node.js');
+	const selector = new Awaz().description.properties.find(
+		(property) => property.name === 'operation' && property.displayOptions?.show?.resource?.includes('call'),
+	);
+	return selector.options.find((option) => option.value === 'schedule').action;
+}
+
+/** The model's final answer: quotes the `id` it finds in the tool's result (a JSON array string). */
+const quoteCallId = (toolResult) => {
+	const match = /"id"\s*:\s*"([0-9a-f]{24})"/.exec(toolResult);
+	return match ? `Done: I scheduled the call, its id is ${match[1]}.` : `The tool said: ${toolResult}`;
+};
+
+test('n8n lists the Awaz node\'s tool variant, with its credential', async () => {
+	const nodeTypes = await (await n8n.fetchAsOwner('/types/nodes.json')).json();
+	const tool = nodeTypes.find((type) => type.name === 'n8n-nodes-awaz.awazTool');
+
+	expect(tool).toBeDefined();
+	expect(tool).toMatchObject({ displayName: 'Awaz Tool', outputs: ['ai_tool'], credentials: [{ name: 'awazApi', required: true }] });
+	expect(tool.properties.map((property) => property.name)).toEqual(expect.arrayContaining(['descriptionType', 'toolDescription', 'resource', 'operation']));
+});
+
+test('the AI Agent calls the Awaz tool: one POST /v1/calls with the model\'s arguments, and the answer quotes the new call\'s id', async () => {
+	openAi.script = toolThenAnswer({ tool: TOOL_NAME, args: ARGS, answer: quoteCallId });
+	const before = await executionCount(AGENT_WORKFLOW.id);
+
+	const response = await postWebhook(AGENT_WORKFLOW.path, { prompt: PROMPT });
+
+	// Awaz got exactly the call the model asked for.
+	expect(sandbox.requests.map(({ method, path, body, headers }) => ({ method, path, body, authorization: headers.authorization }))).toEqual([
+		{
+			method: 'POST',
+			path: '/v1/calls',
+			body: { agent: AGENT_ID, name: 'Jane Doe', phone: '+14155550123', from: PHONE_ID, datetime: '2025-06-01T14:30:00+02:00' },
+			authorization: `Bearer ${sandbox.apiKey}`,
+		},
+	]);
+	const created = sandbox.state.calls[sandbox.state.calls.length - 1];
+	expect(created).toMatchObject({ status: 'scheduled', contact: { name: 'Jane Doe', phone: '+14155550123' } });
+
+	// The agent answered with the id.
+	expect(response.status).toBe(200);
+	expect(response.json).toEqual({ output: `Done: I scheduled the call, its id is ${created.id}.` });
+
+	// Two turns: the tool call, then the answer after the tool's result.
+	const [first, second] = openAi.completions.map((request) => request.body);
+	expect(openAi.completions).toHaveLength(2);
+	expect(openAi.completions.map((request) => request.headers.authorization)).toEqual(['Bearer sk-scripted-e2e', 'Bearer sk-scripted-e2e']);
+	expect(first).toMatchObject({ model: 'scripted-model', stream: false });
+	expect(first.messages.at(-1)).toMatchObject({ role: 'user', content: PROMPT });
+	const toolMessage = second.messages.find((message) => message.role === 'tool');
+	expect(JSON.parse(toolMessage.content)).toEqual([created]);
+
+	// What the model is told about the tool, and all it is told: the name, the Schedule operation's
+	// `action` text + " in Awaz" (Tool Description: Set Automatically), and the $fromAI keys as
+	// required strings with no description (the editor's button writes an empty one). The node's
+	// operation and field descriptions do not reach the model.
+	expect(first.tools).toEqual([
+		{
+			type: 'function',
+			function: {
+				name: TOOL_NAME,
+				description: `${scheduleAction()} in Awaz`,
+				parameters: expect.objectContaining({
+					type: 'object',
+					properties: {
+						Contact_Name: { type: 'string' },
+						Phone_Number: { type: 'string' },
+						Date_and_Time: { type: 'string' },
+					},
+					required: ['Contact_Name', 'Phone_Number', 'Date_and_Time'],
+				}),
+				strict: false,
+			},
+		},
+	]);
+
+	// A real execution, in which the tool node ran once.
+	const execution = await newestExecution(AGENT_WORKFLOW.id, before);
+	expect(execution.status).toBe('success');
+	expect(execution.data.resultData.runData[TOOL_NODE]).toHaveLength(1);
+});
+
+test('a phone number the model made up reaches the model as the node\'s error, and no call is placed', async () => {
+	openAi.script = toolThenAnswer({ tool: TOOL_NAME, args: { ...ARGS, Phone_Number: 'Jane\'s mobile' }, answer: (result) => `The tool said: ${result}` });
+
+	const before = await executionCount(AGENT_WORKFLOW.id);
+
+	const response = await postWebhook(AGENT_WORKFLOW.path, { prompt: 'Call Jane on her mobile.' });
+
+	expect(sandbox.requests).toEqual([]);
+	const toolMessage = openAi.completions.at(-1).body.messages.find((message) => message.role === 'tool');
+	expect(JSON.parse(toolMessage.content)).toEqual([
+		{ error: expect.stringMatching(/^The "Phone Number" field "Jane's mobile" is not a phone number in international E\.164 format.*\[item 0\]$/) },
+	]);
+	expect(response.status).toBe(200);
+	expect(response.json.output).toContain('is not a phone number');
+	// The tool's run is recorded as failed, with the node's message; the failure was the model's to
+	// handle, so the execution itself succeeds.
+	const execution = await newestExecution(AGENT_WORKFLOW.id, before);
+	expect(execution.status).toBe('success');
+	const [toolRun] = execution.data.resultData.runData[TOOL_NODE];
+	expect(toolRun.inputOverride.ai_tool[0][0].json).toEqual({ ...ARGS, Phone_Number: "Jane's mobile" });
+	expect(toolRun.error).toMatchObject({ name: 'NodeOperationError', description: 'Nothing was sent to Awaz for this item.' });
+});
+
+test('with the webhook set to stream, the model is asked with stream: true and the streamed answer quotes the call id', async () => {
+	openAi.script = toolThenAnswer({ tool: TOOL_NAME, args: ARGS, answer: quoteCallId });
+
+	const response = await postWebhook(STREAMING_WORKFLOW.path, { prompt: PROMPT });
+
+	expect(sandbox.requests.map(({ method, path }) => `${method} ${path}`)).toEqual(['POST /v1/calls']);
+	const created = sandbox.state.calls[sandbox.state.calls.length - 1];
+	expect(openAi.completions.map((request) => request.body.stream)).toEqual([true, true]);
+	const streamed = response.text
+		.split('\n')
+		.filter(Boolean)
+		.map((line) => JSON.parse(line))
+		.filter((chunk) => chunk.type === 'item')
+		.map((chunk) => chunk.content)
+		.join('');
+	expect(streamed).toContain(`its id is ${created.id}`);
+});

@@ -1,0 +1,123 @@
+'use strict';
+/**
+ * The Awaz Trigger in production mode, in a real n8n: workflows/trigger.json (Awaz Trigger for
+ * statuses completed + voicemail and one agent → No Operation) is published and unpublished
+ * through n8n's REST API, and the sandbox plays Awaz: it keeps the subscription n8n makes and
+ * POSTs call events to it.
+ */
+const { AGENT_ID, e2eEnv, executionCount, newestExecution, nodeOutput } = require('./helpers');
+
+const WORKFLOW_ID = 'awazE2eTrigger01';
+const WEBHOOK_ID = 'a3a2e2e0-0000-4000-8000-00000000a001'; // the trigger node's webhookId in the JSON
+const FILTER = { agents: [AGENT_ID], status: ['completed', 'voicemail'] };
+const RECEIVED = 'Awaz call event received';
+
+let n8n;
+let sandbox;
+let helpers;
+/** n8n's production URL for the trigger: N8N_WEBHOOK_URL + webhook/<webhookId>/<path>. */
+let hookUrl;
+
+/** A call event as Awaz might send it (the payload is undocumented): nested, with non-ASCII text. */
+const event = (overrides = {}) => ({
+	id: '670000000000000000010004',
+	status: 'completed',
+	agent: AGENT_ID,
+	from: '661d7fb88bcadcf1d86fd8b0',
+	contact: { name: 'Zoë Ñúñez', phone: '+34911222333', email: null },
+	datetime: '2024-12-20T09:00:00.000Z',
+	duration: 73.5,
+	extracted_variables: { interested: true, callback: null, notes: ['asked for pricing', 'wants a demo'] },
+	...overrides,
+});
+
+beforeAll(async () => {
+	({ n8n, sandbox, helpers } = await e2eEnv());
+	hookUrl = `${n8n.url}/webhook/${WEBHOOK_ID}/webhook`;
+	sandbox.reset();
+});
+
+const requestLog = () =>
+	sandbox.requests.map(({ method, path, query, body, headers }) => ({ method, path, query, body, authorization: headers.authorization }));
+const bearer = () => `Bearer ${sandbox.apiKey}`;
+
+/** Waits (bounded) until the sandbox holds exactly `count` subscriptions. */
+const subscriptionsSettle = (count) =>
+	helpers.waitFor(`${count} subscription(s) at the sandbox (has ${sandbox.state.hooks.length})`, () =>
+		sandbox.state.hooks.length === count && sandbox.requests.every((request) => request.status !== null),
+	);
+
+test('publishing subscribes n8n\'s production webhook URL at Awaz, once, with the chosen statuses and agent', async () => {
+	await n8n.activateWorkflow(WORKFLOW_ID);
+	await subscriptionsSettle(1);
+	await n8n.waitForWebhook(`${WEBHOOK_ID}/webhook`);
+
+	expect(sandbox.state.hooks).toEqual([{ hookUrl, ...FILTER }]);
+	// checkExists read the list, found nothing, and create subscribed.
+	expect(requestLog()).toEqual([
+		{ method: 'GET', path: '/v1/hooks/calls', query: {}, body: undefined, authorization: bearer() },
+		{ method: 'POST', path: '/v1/hooks/calls', query: {}, body: { hookUrl, ...FILTER }, authorization: bearer() },
+	]);
+});
+
+test('an event Awaz delivers starts one execution whose trigger item is the event, unchanged', async () => {
+	const delivered = event();
+	const before = await executionCount(WORKFLOW_ID);
+
+	const deliveries = await sandbox.deliver(delivered);
+
+	expect(deliveries).toEqual([{ hookUrl, status: 200, body: RECEIVED }]);
+	const execution = await newestExecution(WORKFLOW_ID, before);
+	expect({ status: execution.status, mode: execution.mode }).toEqual({ status: 'success', mode: 'webhook' });
+	expect(nodeOutput(execution, 'Awaz Trigger').map(({ json }) => json)).toEqual([delivered]);
+	expect(nodeOutput(execution, 'Received').map(({ json }) => json)).toEqual([delivered]);
+	expect(await executionCount(WORKFLOW_ID)).toBe(before + 1);
+});
+
+test('an event with another status or another agent starts nothing', async () => {
+	const before = await executionCount(WORKFLOW_ID);
+
+	// Awaz itself sends only what was subscribed: nothing goes out for a status not asked for.
+	expect(await sandbox.deliver(event({ status: 'pickup' }))).toEqual([]);
+	// Posted to the URL anyway (say, by a subscription made elsewhere), the trigger turns them away.
+	const otherStatus = await sandbox.deliverRaw(hookUrl, JSON.stringify(event({ status: 'pickup' })));
+	const otherAgent = await sandbox.deliverRaw(hookUrl, JSON.stringify(event({ agent: '670000000000000000000102' })));
+	expect(otherStatus).toMatchObject({ status: 200, body: `${RECEIVED} and ignored: its status "pickup" is not one this trigger listens for` });
+	expect(otherAgent).toMatchObject({ status: 200, body: `${RECEIVED} and ignored: its agent "670000000000000000000102" is not one this trigger listens for` });
+
+	// Then one that matches: the next execution is its, and it is the only new one.
+	const marker = event({ id: '670000000000000000010005', status: 'voicemail' });
+	await sandbox.deliver(marker);
+	const execution = await newestExecution(WORKFLOW_ID, before);
+	expect(nodeOutput(execution, 'Awaz Trigger').map(({ json }) => json)).toEqual([marker]);
+	expect(await executionCount(WORKFLOW_ID)).toBe(before + 1);
+});
+
+test('unpublishing deletes the subscription at Awaz, and n8n stops answering on the URL', async () => {
+	sandbox.clearLog();
+
+	await n8n.deactivateWorkflow(WORKFLOW_ID);
+	await subscriptionsSettle(0);
+
+	expect(requestLog()).toEqual([
+		{ method: 'DELETE', path: '/v1/hooks/calls', query: { hookUrl }, body: undefined, authorization: bearer() },
+	]);
+	await n8n.waitForWebhook(`${WEBHOOK_ID}/webhook`, { gone: true });
+	const late = await sandbox.deliverRaw(hookUrl, JSON.stringify(event()));
+	expect(late.status).toBe(404);
+});
+
+test('publishing again subscribes again: still exactly one subscription, and events arrive', async () => {
+	sandbox.clearLog();
+
+	await n8n.activateWorkflow(WORKFLOW_ID);
+	await subscriptionsSettle(1);
+
+	expect(sandbox.state.hooks).toEqual([{ hookUrl, ...FILTER }]);
+	expect(requestLog().map(({ method, path }) => `${method} ${path}`)).toEqual(['GET /v1/hooks/calls', 'POST /v1/hooks/calls']);
+	// The webhook may be served a moment after the subscription is made.
+	const before = await executionCount(WORKFLOW_ID);
+	await n8n.waitForWebhook(`${WEBHOOK_ID}/webhook`);
+	expect(await sandbox.deliver(event())).toEqual([{ hookUrl, status: 200, body: RECEIVED }]);
+	await newestExecution(WORKFLOW_ID, before);
+});
