@@ -95,7 +95,7 @@ const cases: FaultCase[] = [
 		SCHEDULE,
 		scheduleItems({ 1: { datetime: '2030-02-30T10:00:00Z' } }),
 		1,
-		/^The "Date and Time" field "2030-02-30T10:00:00Z" is not an ISO 8601 date and time, like 2025-06-01T14:30:00\+02:00 \[item 1\]$/,
+		/^The "Date and Time" field "2030-02-30T10:00:00Z" is not an ISO 8601 date and time, like 2025-06-01T14:30:00\+02:00; leave it empty to call now \[item 1\]$/,
 	),
 	badInput(
 		'schedule: a datetime in words',

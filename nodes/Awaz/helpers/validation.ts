@@ -139,7 +139,7 @@ export const checks: Record<FieldKind, Check> = {
 		return parsed
 			? { value: parsed }
 			: {
-					problem: `${quoted(value)} is not an ISO 8601 date and time, like 2025-06-01T14:30:00+02:00`,
+					problem: `${quoted(value)} is not an ISO 8601 date and time, like 2025-06-01T14:30:00+02:00; leave it empty to call now`,
 				};
 	},
 

@@ -12,7 +12,7 @@ export const agentDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many agents',
+				action: 'Get many AI voice agents',
 				description: 'List the AI voice agents of the workspace, with their IDs and names',
 			},
 		],

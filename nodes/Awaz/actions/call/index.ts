@@ -14,20 +14,20 @@ export const callDescription: INodeProperties[] = [
 			{
 				name: 'Get',
 				value: 'get',
-				action: 'Get a call',
+				action: 'Get the status and outcome of a call',
 				description:
 					'Get one call by ID: its status, contact, transcript data and extracted variables',
 			},
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many calls',
+				action: 'Get many calls with their status and outcome',
 				description: 'List calls with their status, contact and extracted variables',
 			},
 			{
 				name: 'Schedule',
 				value: 'schedule',
-				action: 'Schedule a call',
+				action: 'Schedule an AI phone call',
 				description:
 					'Have an AI agent phone a person now or at a set time, from one of the workspace phones',
 			},

@@ -12,7 +12,7 @@ export const phoneDescription: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many phones',
+				action: 'Get many phone numbers to call from',
 				description:
 					'List the phone numbers of the workspace that calls can be made from, with their IDs',
 			},
