@@ -10,6 +10,7 @@ import {
 	PHONE_ID,
 	SECOND_PHONE_ID,
 	useSandbox,
+	scheduleNode,
 } from './helpers';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -167,17 +168,7 @@ describe('Call → Get', () => {
 });
 
 describe('Call → Schedule', () => {
-	const schedule = (parameters: IDataObject = {}) =>
-		awazNode({
-			resource: 'call',
-			operation: 'schedule',
-			agentId: locator(AGENT_ID),
-			fromPhoneId: locator(PHONE_ID),
-			name: 'Jane Doe',
-			phone: '+14155550123',
-			datetime: '2025-06-01T14:30:00+02:00',
-			...parameters,
-		});
+	const schedule = scheduleNode;
 
 	it('sends POST /v1/calls with agent, name, phone, from and datetime, and outputs the new call', async () => {
 		const { output, error } = await runNode(t.env, schedule());

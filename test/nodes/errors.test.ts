@@ -7,31 +7,20 @@ import type { IDataObject } from 'n8n-workflow';
 import type { RunResult } from '../runner';
 import { awazNode, environment, runNode } from '../runner';
 import {
-	AGENT_ID,
 	API_KEY,
 	expectNoKeyIn,
 	expectOutput,
 	locator,
 	makeObjectId,
-	PHONE_ID,
 	useSandbox,
+	scheduleNode,
 } from './helpers';
 
 const t = useSandbox();
 
 const listPhones = () => awazNode({ resource: 'phone', operation: 'getAll', returnAll: true });
 const getCall = (id: string) => awazNode({ resource: 'call', operation: 'get', callId: locator(id, 'id') });
-const schedule = (parameters: IDataObject = {}) =>
-	awazNode({
-		resource: 'call',
-		operation: 'schedule',
-		agentId: locator(AGENT_ID),
-		fromPhoneId: locator(PHONE_ID),
-		name: 'Jane Doe',
-		phone: '+14155550123',
-		datetime: '2025-06-01T14:30:00+02:00',
-		...parameters,
-	});
+const schedule = scheduleNode;
 const createContact = (settings = {}, parameters: IDataObject = {}) =>
 	awazNode(
 		{ resource: 'contact', operation: 'create', name: '={{ $json.name }}', phone: '+14155550123', ...parameters },

@@ -5,8 +5,8 @@
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import type { Environment, RunResult } from '../runner';
-import { environment } from '../runner';
+import type { Environment, NodeSettings, RunResult } from '../runner';
+import { awazNode, environment } from '../runner';
 
 import type { Sandbox } from '../sandbox';
 import { makeObjectId, startSandbox, STATUSES } from '../sandbox';
@@ -55,6 +55,22 @@ export function useSandbox(options: IDataObject = {}): TestBed {
 export function locator(value: string, mode: 'list' | 'id' = 'list') {
 	return { __rl: true, mode, value };
 }
+
+/** Call → Schedule of Jane Doe with the first agent and phone; `parameters` override. */
+export const scheduleNode = (parameters: IDataObject = {}, settings: NodeSettings = {}) =>
+	awazNode(
+		{
+			resource: 'call',
+			operation: 'schedule',
+			agentId: locator(AGENT_ID),
+			fromPhoneId: locator(PHONE_ID),
+			name: 'Jane Doe',
+			phone: '+14155550123',
+			datetime: '2025-06-01T14:30:00+02:00',
+			...parameters,
+		},
+		settings,
+	);
 
 export interface ExpectedRequest {
 	method: string;

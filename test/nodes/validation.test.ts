@@ -6,21 +6,12 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { RunResult } from '../runner';
 import { awazNode, runNode } from '../runner';
-import { AGENT_ID, COMPANY_EMAIL, expectOutput, locator, PHONE_ID, useSandbox } from './helpers';
+import { AGENT_ID, COMPANY_EMAIL, expectOutput, locator, PHONE_ID, useSandbox,
+	scheduleNode, } from './helpers';
 
 const t = useSandbox();
 
-const schedule = (parameters: IDataObject = {}) =>
-	awazNode({
-		resource: 'call',
-		operation: 'schedule',
-		agentId: locator(AGENT_ID),
-		fromPhoneId: locator(PHONE_ID),
-		name: 'Jane Doe',
-		phone: '+14155550123',
-		datetime: '2025-06-01T14:30:00+02:00',
-		...parameters,
-	});
+const schedule = scheduleNode;
 const createContact = (parameters: IDataObject = {}) =>
 	awazNode({ resource: 'contact', operation: 'create', name: 'Jane Doe', phone: '+14155550123', ...parameters });
 const getCall = (callId: IDataObject) => awazNode({ resource: 'call', operation: 'get', callId });
