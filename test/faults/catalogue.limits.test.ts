@@ -5,6 +5,7 @@
  */
 import type { FaultCase, Sandbox } from './harness';
 import {
+	CALL_IDS,
 	GET_CALL,
 	LIST_AGENTS,
 	SCHEDULE,
@@ -125,13 +126,15 @@ const rateLimitCases: FaultCase[] = [
 		name: '429 twice without headers: the backoff doubles (1 s, 2 s), the third try succeeds',
 		params: GET_CALL,
 		items: callIdItems(),
-		faults: [{ method: 'GET', kind: 'status', status: 429, omitRateLimitHeaders: true, after: 1, times: 2 }],
+		// Call → Get sends the items' lookups side by side: the fault is aimed at item 1's own path.
+		faults: [{ method: 'GET', path: `/v1/calls/${CALL_IDS[1]}`, kind: 'status', status: 429, omitRateLimitHeaders: true, times: 2 }],
 		attempts: 3,
 		single: true,
 		check: ({ sb }) => {
-			expect(sb.requests.map((request) => request.status)).toEqual([200, 429, 429, 200, 200]);
-			expect(gapAfter(sb, 1)).toBeGreaterThanOrEqual(1000);
-			expect(gapAfter(sb, 2)).toBeGreaterThanOrEqual(2000);
+			const item1 = sb.requests.filter((request) => request.path === `/v1/calls/${CALL_IDS[1]}`);
+			expect(item1.map((request) => request.status)).toEqual([429, 429, 200]);
+			expect(item1[1].time - item1[0].time).toBeGreaterThanOrEqual(1000);
+			expect(item1[2].time - item1[1].time).toBeGreaterThanOrEqual(2000);
 		},
 	},
 	{

@@ -159,10 +159,29 @@ describe('Call → Get', () => {
 			wanted.map((call) => ({ id: call.id })),
 		);
 
-		expectRequests(
-			t.sb,
-			wanted.map((call) => ({ method: 'GET', path: `/v1/calls/${call.id}` })),
+		// The lookups go out side by side, so they may arrive in any order; the output keeps item order.
+		expect(t.sb.requests.map((request) => `${request.method} ${request.path}`).sort()).toEqual(
+			wanted.map((call) => `GET /v1/calls/${call.id}`).sort(),
 		);
+		expectOutput(output, wanted.map((call, item) => [call, item]));
+	});
+
+	it('looks up to 8 calls at once and still outputs them in item order', async () => {
+		const wanted = calls().slice(0, 12);
+		// The first lookup is slow: the next ones must not wait for it.
+		t.sb.inject({ method: 'GET', path: `/v1/calls/${wanted[0].id}`, kind: 'delay', delayMs: 400 });
+
+		const { output } = await runNode(
+			t.env,
+			get(locator('={{ $json.id }}', 'id')),
+			wanted.map((call) => ({ id: call.id })),
+		);
+
+		const arrival = (id: string) => t.sb.requests.find((request) => request.path === `/v1/calls/${id}`)!.time;
+		// Items 1…7 were asked for while item 0 was still waiting for its answer…
+		for (const call of wanted.slice(1, 8)) expect(arrival(call.id) - arrival(wanted[0].id)).toBeLessThan(400);
+		expect(t.sb.requests).toHaveLength(12);
+		// …and the slow first answer still comes out first.
 		expectOutput(output, wanted.map((call, item) => [call, item]));
 	});
 });

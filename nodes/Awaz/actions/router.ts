@@ -33,6 +33,36 @@ interface SentWrite {
 	unknownOutcome?: string;
 }
 
+/** Requests in flight at once for lookups; below any rate-limit window, so a new window is never overrun. */
+const CONCURRENT_READS = 8;
+
+type ItemResult = { output: INodeExecutionData[] } | { error: unknown };
+
+/**
+ * Runs `task` for items 0…count-1 with at most `concurrency` at a time, taking items in order, and
+ * returns the results in item order. With `stopOnError`, no further item starts after a failure:
+ * the results end at the items that ran, and the first failure among them is the lowest-numbered.
+ */
+async function inItemOrder(
+	count: number,
+	concurrency: number,
+	task: (itemIndex: number) => Promise<ItemResult>,
+	stopOnError: boolean,
+): Promise<ItemResult[]> {
+	const results: ItemResult[] = [];
+	let next = 0;
+	let failed = false;
+	const worker = async () => {
+		while (next < count && !(stopOnError && failed)) {
+			const itemIndex = next++;
+			results[itemIndex] = await task(itemIndex);
+			if ('error' in results[itemIndex]) failed = true;
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+	return results;
+}
+
 /** The output items for one answer: the body itself, or what was done when Awaz sent nothing. */
 function answerToJson(body: unknown, whenNoBody: IDataObject): IDataObject[] {
 	if (Array.isArray(body) && body.length > 0) {
@@ -137,9 +167,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	const context = this.getContext('node');
 	const sent = (context[SENT_KEY] ??= {}) as Record<string, SentWrite>;
-	const output: INodeExecutionData[] = [];
 
-	for (let itemIndex = 0; itemIndex < plans.length; itemIndex++) {
+	const runItem = async (itemIndex: number): Promise<ItemResult> => {
 		const pairedItem = { item: itemIndex };
 		// An item's output is kept back until it has all arrived: a list that fails on its third
 		// page gives one error item, not two pages and an error.
@@ -152,13 +181,25 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			if (plan instanceof Error) throw plan;
 			const settings = this.getNodeParameter('options', itemIndex, {}) as Partial<TransportSettings>;
 			await run(this, plan, itemIndex, settings, sent, emit);
-			output.push(...itemOutput);
+			return { output: itemOutput };
 		} catch (error) {
-			if (continueOnFail) {
-				output.push({ json: { error: (error as Error).message }, pairedItem });
-				continue;
-			}
-			throw asNodeError(this, error, itemIndex);
+			return { error };
+		}
+	};
+
+	// Looking up single things (Call → Get) may overlap: waiting out every round trip in turn makes
+	// a batch of lookups slow, and a lookup sent early harms nothing. Writes and lists go one by one.
+	const readsOnly = plans.every((plan) => plan instanceof Error || (plan.kind === 'single' && !plan.writes));
+	const results = await inItemOrder(plans.length, readsOnly ? CONCURRENT_READS : 1, runItem, !continueOnFail);
+
+	const output: INodeExecutionData[] = [];
+	for (const [itemIndex, result] of results.entries()) {
+		if ('output' in result) {
+			output.push(...result.output);
+		} else if (continueOnFail) {
+			output.push({ json: { error: (result.error as Error).message }, pairedItem: { item: itemIndex } });
+		} else {
+			throw asNodeError(this, result.error, itemIndex);
 		}
 	}
 
