@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } f
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { TransportSettings } from '../transport';
-import { awazApiRequest, awazPages, isOutcomeUnknown, listItems } from '../transport';
+import { asItemJson, awazApiRequest, awazPages, isOutcomeUnknown, listItems } from '../transport';
 import { agentOperations } from './agent';
 import { callOperations } from './call';
 import type { AwazOperation, Plan } from './common';
@@ -66,11 +66,7 @@ async function inItemOrder(
 /** The output items for one answer: the body itself, or what was done when Awaz sent nothing. */
 function answerToJson(body: unknown, whenNoBody: IDataObject): IDataObject[] {
 	if (Array.isArray(body) && body.length > 0) {
-		return body.map((element) =>
-			element && typeof element === 'object' && !Array.isArray(element)
-				? (element as IDataObject)
-				: { value: element },
-		);
+		return body.map(asItemJson);
 	}
 	if (body && typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length > 0) {
 		return [body as IDataObject];

@@ -435,11 +435,14 @@ export function listItems(
 			`Expected {"items": [...]} or an array; got: ${JSON.stringify(body).slice(0, 120)}`,
 		);
 	}
-	return list.map((element) =>
-		element && typeof element === 'object' && !Array.isArray(element)
-			? (element as IDataObject)
-			: { value: element as IDataObject[keyof IDataObject] },
-	);
+	return list.map(asItemJson);
+}
+
+/** An element of an answer as an output item's JSON: objects as they are, anything else as `value`. */
+export function asItemJson(element: unknown): IDataObject {
+	return element && typeof element === 'object' && !Array.isArray(element)
+		? (element as IDataObject)
+		: { value: element as IDataObject[keyof IDataObject] };
 }
 
 /**
