@@ -1,36 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { readFields } from '../helpers/validation';
 import type { AwazRequest } from '../transport';
-
-/**
- * What one input item asks of Awaz, worked out before anything is sent: either one request whose
- * answer becomes one output item, or a list whose elements become one output item each.
- */
-export type Plan =
-	| {
-			kind: 'single';
-			request: AwazRequest;
-			/** Changes something at Awaz: sent at most once per item, even under Retry On Fail. */
-			writes: boolean;
-			/** The output item when Awaz answers without a body: what was done. */
-			whenNoBody: IDataObject;
-			notFoundMessage?: string;
-	  }
-	| {
-			kind: 'list';
-			request: AwazRequest;
-			/** The endpoint takes `page=0,1,2…`. */
-			paged: boolean;
-			/** Undefined: return all. */
-			limit?: number;
-	  };
-
-export interface AwazOperation {
-	description: INodeProperties[];
-	/** Reads and validates one item's parameters; no I/O, so every item can be checked first. */
-	plan(this: IExecuteFunctions, itemIndex: number): Plan;
-}
+import type { AwazOperation, Plan } from './operation';
+import { ONE_AT_A_TIME_READ } from './operation';
 
 export function showFor(resource: string, operation: string) {
 	return { show: { resource: [resource], operation: [operation] } };
@@ -97,6 +70,7 @@ export function operationSelector(
 export function unpagedListOperation(resource: string, path: string): AwazOperation {
 	return {
 		description: returnAllFields(resource),
+		traits: ONE_AT_A_TIME_READ,
 		plan(this: IExecuteFunctions, itemIndex) {
 			return listPlan(this, itemIndex, { method: 'GET', path }, false);
 		},

@@ -3,24 +3,8 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { TransportSettings } from '../transport';
 import { asItemJson, awazApiRequest, awazPages, isOutcomeUnknown, listItems } from '../transport';
-import { agentOperations } from './agent';
-import { callOperations } from './call';
-import type { AwazOperation, Plan } from './common';
-import { contactOperations } from './contact';
-import { contactListOperations } from './contactList';
-import { phoneOperations } from './phone';
-import { subscriptionOperations } from './subscription';
-import { workspaceOperations } from './workspace';
-
-const operations: Record<string, Record<string, AwazOperation>> = {
-	agent: agentOperations,
-	call: callOperations,
-	contact: contactOperations,
-	contactList: contactListOperations,
-	phone: phoneOperations,
-	subscription: subscriptionOperations,
-	workspace: workspaceOperations,
-};
+import type { AwazOperation, BatchTools, ItemResult, Plan } from './operation';
+import { findOperation } from './registry';
 
 /** Where a write's answer is kept until the node finishes, keyed by item index. */
 const SENT_KEY = 'awazSentWrites';
@@ -32,11 +16,6 @@ interface SentWrite {
 	/** Why the outcome is unknown, when the request failed in a way Awaz may have carried it out. */
 	unknownOutcome?: string;
 }
-
-/** Requests in flight at once for lookups; below any rate-limit window, so a new window is never overrun. */
-const CONCURRENT_READS = 8;
-
-type ItemResult = { output: INodeExecutionData[] } | { error: unknown };
 
 /**
  * Runs `task` for items 0…count-1 with at most `concurrency` at a time, taking items in order, and
@@ -81,6 +60,7 @@ function answerToJson(body: unknown, whenNoBody: IDataObject): IDataObject[] {
 
 async function run(
 	ctx: IExecuteFunctions,
+	operation: AwazOperation,
 	plan: Plan,
 	itemIndex: number,
 	settings: Partial<TransportSettings>,
@@ -98,7 +78,7 @@ async function run(
 		return;
 	}
 	const fingerprint = JSON.stringify(plan.request);
-	const earlier = plan.writes && sent[itemIndex]?.request === fingerprint ? sent[itemIndex] : undefined;
+	const earlier = operation.traits.writes && sent[itemIndex]?.request === fingerprint ? sent[itemIndex] : undefined;
 	// n8n's Retry On Fail runs the node again on all of its items: hand back what was already done
 	// instead of, say, scheduling the same call twice, and never repeat a write Awaz may have done.
 	if (earlier?.output) {
@@ -120,13 +100,13 @@ async function run(
 			notFoundMessage: plan.notFoundMessage,
 		});
 	} catch (error) {
-		if (plan.writes && isOutcomeUnknown(error)) {
+		if (operation.traits.writes && isOutcomeUnknown(error)) {
 			sent[itemIndex] = { request: fingerprint, unknownOutcome: (error as Error).message };
 		}
 		throw asNodeError(ctx, error, itemIndex);
 	}
 	const output = answerToJson(body, plan.whenNoBody);
-	if (plan.writes) sent[itemIndex] = { request: fingerprint, output };
+	if (operation.traits.writes) sent[itemIndex] = { request: fingerprint, output };
 	emit(output);
 }
 
@@ -141,7 +121,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operationName = this.getNodeParameter('operation', 0) as string;
-	const operation = operations[resource]?.[operationName];
+	const operation = findOperation(resource, operationName);
 	if (!operation) {
 		throw new NodeOperationError(
 			this.getNode(),
@@ -176,17 +156,30 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		try {
 			if (plan instanceof Error) throw plan;
 			const settings = this.getNodeParameter('options', itemIndex, {}) as Partial<TransportSettings>;
-			await run(this, plan, itemIndex, settings, sent, emit);
+			await run(this, operation, plan, itemIndex, settings, sent, emit);
 			return { output: itemOutput };
 		} catch (error) {
 			return { error };
 		}
 	};
 
-	// Looking up single things (Call → Get) may overlap: waiting out every round trip in turn makes
-	// a batch of lookups slow, and a lookup sent early harms nothing. Writes and lists go one by one.
-	const readsOnly = plans.every((plan) => plan instanceof Error || (plan.kind === 'single' && !plan.writes));
-	const results = await inItemOrder(plans.length, readsOnly ? CONCURRENT_READS : 1, runItem, !continueOnFail);
+	let results = await inItemOrder(
+		plans.length,
+		operation.traits.parallelItems,
+		runItem,
+		!continueOnFail,
+	);
+	if (operation.afterItems && (continueOnFail || results.every((result) => 'output' in result))) {
+		const tools: BatchTools = {
+			request: async (itemIndex, request, scope = {}) =>
+				await awazApiRequest.call(this, request, {
+					...scope,
+					itemIndex,
+					settings: this.getNodeParameter('options', itemIndex, {}) as Partial<TransportSettings>,
+				}),
+		};
+		results = await operation.afterItems.call(this, results, tools);
+	}
 
 	const output: INodeExecutionData[] = [];
 	for (const [itemIndex, result] of results.entries()) {

@@ -2,10 +2,17 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { idLocator } from '../../helpers/descriptions';
 import { readFields } from '../../helpers/validation';
-import type { AwazOperation } from '../common';
+import type { AwazOperation } from '../operation';
 import { showFor } from '../common';
 
+/**
+ * Lookups may overlap: waiting out every round trip in turn makes a batch slow, and a lookup sent
+ * early harms nothing. Kept below any rate-limit window, so a new window is never overrun.
+ */
+const CONCURRENT_LOOKUPS = 8;
+
 export const get: AwazOperation = {
+	traits: { writes: false, parallelItems: CONCURRENT_LOOKUPS },
 	description: [
 		{
 			...idLocator({
@@ -24,7 +31,6 @@ export const get: AwazOperation = {
 		]);
 		return {
 			kind: 'single',
-			writes: false,
 			request: { method: 'GET', path: `/v1/calls/${encodeURIComponent(callId)}` },
 			whenNoBody: { id: callId },
 			notFoundMessage: `Awaz has no call with id ${callId}`,

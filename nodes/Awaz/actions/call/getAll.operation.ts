@@ -1,9 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { AwazOperation } from '../common';
+import type { AwazOperation } from '../operation';
+import { ONE_AT_A_TIME_READ } from '../operation';
 import { listPlan, returnAllFields, showFor } from '../common';
 
 export const getAll: AwazOperation = {
+	traits: ONE_AT_A_TIME_READ,
 	description: [
 		...returnAllFields('call'),
 		{

@@ -1,11 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { operationSelector } from '../common';
+import type { ResourceOperations } from '../operation';
 import { get } from './get.operation';
 import { getAll } from './getAll.operation';
 import { schedule } from './schedule.operation';
 
-export const callOperations = { get, getAll, schedule };
+export const callOperations: ResourceOperations<'call'> = { get, getAll, schedule };
 
 export const callDescription: INodeProperties[] = [
 	operationSelector(

@@ -2,7 +2,8 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { idLocator } from '../../helpers/descriptions';
 import { readFields } from '../../helpers/validation';
-import type { AwazOperation } from '../common';
+import type { AwazOperation } from '../operation';
+import { ONE_AT_A_TIME_WRITE } from '../operation';
 import { showFor } from '../common';
 
 const show = showFor('call', 'schedule');
@@ -16,6 +17,7 @@ type ScheduleValues = {
 };
 
 export const schedule: AwazOperation = {
+	traits: ONE_AT_A_TIME_WRITE,
 	description: [
 		{
 			...idLocator({
@@ -86,7 +88,6 @@ export const schedule: AwazOperation = {
 		};
 		return {
 			kind: 'single',
-			writes: true,
 			request: { method: 'POST', path: '/v1/calls', body },
 			whenNoBody: { scheduled: true, ...body },
 		};

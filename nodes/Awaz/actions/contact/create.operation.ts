@@ -1,12 +1,14 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { readFields } from '../../helpers/validation';
-import type { AwazOperation } from '../common';
+import type { AwazOperation } from '../operation';
+import { ONE_AT_A_TIME_WRITE } from '../operation';
 import { showFor } from '../common';
 
 const show = showFor('contact', 'create');
 
 export const create: AwazOperation = {
+	traits: ONE_AT_A_TIME_WRITE,
 	description: [
 		{
 			displayName: 'Name',
@@ -54,7 +56,6 @@ export const create: AwazOperation = {
 		]);
 		return {
 			kind: 'single',
-			writes: true,
 			request: { method: 'POST', path: '/v1/contacts', body },
 			whenNoBody: { created: true, ...body },
 		};

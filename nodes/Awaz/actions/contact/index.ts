@@ -1,9 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { operationSelector } from '../common';
+import type { ResourceOperations } from '../operation';
 import { create } from './create.operation';
 
-export const contactOperations = { create };
+export const contactOperations: ResourceOperations<'contact'> = { create };
 
 export const contactDescription: INodeProperties[] = [
 	operationSelector(

@@ -1,9 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { operationSelector } from '../common';
+import type { ResourceOperations } from '../operation';
 import { getAll } from './getAll.operation';
 
-export const contactListOperations = { getAll };
+export const contactListOperations: ResourceOperations<'contactList'> = { getAll };
 
 export const contactListDescription: INodeProperties[] = [
 	operationSelector(

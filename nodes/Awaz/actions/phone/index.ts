@@ -1,9 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { operationSelector } from '../common';
+import type { ResourceOperations } from '../operation';
 import { getAll } from './getAll.operation';
 
-export const phoneOperations = { getAll };
+export const phoneOperations: ResourceOperations<'phone'> = { getAll };
 
 export const phoneDescription: INodeProperties[] = [
 	operationSelector(

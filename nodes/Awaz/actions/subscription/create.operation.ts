@@ -2,13 +2,15 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { agentIdsField, statusesField } from '../../helpers/descriptions';
 import { readFields } from '../../helpers/validation';
-import type { AwazOperation } from '../common';
+import type { AwazOperation } from '../operation';
+import { ONE_AT_A_TIME_WRITE } from '../operation';
 import { showFor } from '../common';
 import { hookUrlField, readStatusesAndAgents } from './shared';
 
 const show = showFor('subscription', 'create');
 
 export const create: AwazOperation = {
+	traits: ONE_AT_A_TIME_WRITE,
 	description: [
 		{
 			...hookUrlField,
@@ -26,7 +28,6 @@ export const create: AwazOperation = {
 		const body = { hookUrl, agents, status };
 		return {
 			kind: 'single',
-			writes: true,
 			request: { method: 'POST', path: '/v1/hooks/calls', body },
 			whenNoBody: { subscribed: true, ...body },
 		};

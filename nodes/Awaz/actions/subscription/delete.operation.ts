@@ -1,11 +1,13 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { readFields } from '../../helpers/validation';
-import type { AwazOperation } from '../common';
+import type { AwazOperation } from '../operation';
+import { ONE_AT_A_TIME_WRITE } from '../operation';
 import { showFor } from '../common';
 import { hookUrlField } from './shared';
 
 export const deleteSubscription: AwazOperation = {
+	traits: ONE_AT_A_TIME_WRITE,
 	description: [
 		{
 			...hookUrlField,
@@ -19,7 +21,6 @@ export const deleteSubscription: AwazOperation = {
 		]);
 		return {
 			kind: 'single',
-			writes: true,
 			request: { method: 'DELETE', path: '/v1/hooks/calls', qs: { hookUrl } },
 			whenNoBody: { deleted: true, hookUrl },
 			notFoundMessage: `Awaz has no subscription for ${hookUrl}`,

@@ -1,11 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { operationSelector } from '../common';
+import type { ResourceOperations } from '../operation';
 import { create } from './create.operation';
 import { deleteSubscription } from './delete.operation';
 import { getAll } from './getAll.operation';
 
-export const subscriptionOperations = { create, delete: deleteSubscription, getAll };
+export const subscriptionOperations: ResourceOperations<'subscription'> = { create, delete: deleteSubscription, getAll };
 
 export const subscriptionDescription: INodeProperties[] = [
 	operationSelector(

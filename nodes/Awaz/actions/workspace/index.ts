@@ -1,10 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { operationSelector } from '../common';
+import type { ResourceOperations } from '../operation';
 import { addCredits } from './addCredits.operation';
 import { addMinutes } from './addMinutes.operation';
 
-export const workspaceOperations = { addCredits, addMinutes };
+export const workspaceOperations: ResourceOperations<'workspace'> = { addCredits, addMinutes };
 
 export const workspaceDescription: INodeProperties[] = [
 	operationSelector(

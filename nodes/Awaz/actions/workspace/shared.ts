@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { readFields } from '../../helpers/validation';
-import type { AwazOperation } from '../common';
+import type { AwazOperation } from '../operation';
+import { ONE_AT_A_TIME_WRITE } from '../operation';
 import { showFor } from '../common';
 
 export const ADD_CREDITS_PATH = '/v1/companies/add/credits';
@@ -56,6 +57,7 @@ export function topUpOperation(amount: 'credits' | 'minutes', operation: string)
 	];
 	return {
 		description,
+		traits: ONE_AT_A_TIME_WRITE,
 		plan(this: IExecuteFunctions, itemIndex) {
 			const values = readFields<IDataObject>(this, itemIndex, [
 				{ parameter: 'companyEmail', label: 'Company Email', kind: 'email' },
@@ -67,7 +69,6 @@ export function topUpOperation(amount: 'credits' | 'minutes', operation: string)
 			const body = { company, [amount]: values[amount] };
 			return {
 				kind: 'single',
-				writes: true,
 				request: {
 					method: 'POST',
 					path: amount === 'credits' ? ADD_CREDITS_PATH : ADD_MINUTES_PATH,

@@ -1,0 +1,62 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import type { AwazRequest, RequestScope } from '../transport';
+import type { AwazOperationNames, AwazResource } from './node.type';
+
+/**
+ * What one input item asks of Awaz, worked out before anything is sent: one request whose answer
+ * becomes the item's output, or a list whose elements become one output item each.
+ */
+export type Plan =
+	| {
+			kind: 'single';
+			request: AwazRequest;
+			/** The output item when Awaz answers without a body: what was done. */
+			whenNoBody: IDataObject;
+			notFoundMessage?: string;
+	  }
+	| {
+			kind: 'list';
+			request: AwazRequest;
+			/** The endpoint takes `page=0,1,2…`. */
+			paged: boolean;
+			/** Undefined: return all. */
+			limit?: number;
+	  };
+
+/** What the router needs to know about an operation to run its items. */
+export interface OperationTraits {
+	/** Changes something at Awaz: each item's write is sent at most once, even under Retry On Fail. */
+	writes: boolean;
+	/** How many of its items may be in flight at once; output stays in item order either way. */
+	parallelItems: number;
+}
+
+/** One item's result: its output items, or why it failed. */
+export type ItemResult = { output: INodeExecutionData[] } | { error: unknown };
+
+/** What the router lends an operation's second phase. */
+export interface BatchTools {
+	/** One request for an item, with the item's Options (timeouts, waits) and its index on errors. */
+	request(itemIndex: number, request: AwazRequest, scope?: Pick<RequestScope, 'notFoundMessage'>): Promise<unknown>;
+}
+
+export interface AwazOperation {
+	description: INodeProperties[];
+	traits: OperationTraits;
+	/** Reads and validates one item's parameters; no I/O, so every item can be checked first. */
+	plan(this: IExecuteFunctions, itemIndex: number): Plan;
+	/**
+	 * A second phase over the results of all items, after each item's plan was carried out (for
+	 * example: wait until every call scheduled in the first phase has an outcome). Returns the
+	 * results in the same item order. Runs only when no failure stops the node.
+	 */
+	afterItems?(this: IExecuteFunctions, results: ItemResult[], tools: BatchTools): Promise<ItemResult[]>;
+}
+
+/** A resource's operations, one for each value `AwazOperationNames` lists for it. */
+export type ResourceOperations<R extends AwazResource> = Record<AwazOperationNames[R], AwazOperation>;
+
+/** Reads that harm nothing when sent early; one item at a time unless an operation says more. */
+export const ONE_AT_A_TIME_READ: OperationTraits = { writes: false, parallelItems: 1 };
+export const ONE_AT_A_TIME_WRITE: OperationTraits = { writes: true, parallelItems: 1 };
