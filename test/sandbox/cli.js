@@ -4,14 +4,16 @@
 /**
  * Runs the sandbox until SIGINT/SIGTERM, e.g. for `npm start` (n8n against a fake Awaz):
  *   node test/sandbox/cli.js --port 5681 --api-key sandbox-key [--limit 100 --window-ms 60000]
- * --api-key may be repeated (or comma-separated) for several valid keys.
+ * --api-key may be repeated (or comma-separated) for several valid keys. Created calls go through
+ * the call lifecycle (README.md) at --time-scale (default 1), unless --no-lifecycle.
  */
 const { parseArgs } = require('util');
 const { startSandbox } = require('./server');
 
 const USAGE =
 	'usage: node test/sandbox/cli.js [--port 5681] [--api-key sandbox-key]... [--limit 100] [--window-ms 60000]\n' +
-	'                                [--page-size 20] [--call-count 57] [--latency-ms 0] [--verbose]';
+	'                                [--page-size 20] [--call-count 57] [--latency-ms 0] [--verbose]\n' +
+	'                                [--time-scale 1 | --no-lifecycle]';
 
 /** @param {string | undefined} text @param {string} flag */
 function integer(text, flag) {
@@ -31,8 +33,13 @@ async function main() {
 			'call-count': { type: 'string' },
 			'latency-ms': { type: 'string' },
 			verbose: { type: 'boolean', default: false },
+			'time-scale': { type: 'string' },
+			'no-lifecycle': { type: 'boolean', default: false },
 		},
 	});
+	const timeScale = values['time-scale'];
+	if (timeScale !== undefined && !/^(\d+\.?\d*|\.\d+)$/.test(timeScale)) throw new TypeError('--time-scale must be a number >= 0, like 0.1');
+	if (timeScale !== undefined && values['no-lifecycle']) throw new TypeError('--time-scale and --no-lifecycle exclude each other');
 	const rateLimit = { limit: integer(values.limit, 'limit'), windowMs: integer(values['window-ms'], 'window-ms') };
 	const sandbox = await startSandbox({
 		apiKeys: values['api-key'].flatMap((keys) => keys.split(',')).filter(Boolean),
@@ -43,6 +50,7 @@ async function main() {
 		callCount: integer(values['call-count'], 'call-count'),
 		latencyMs: integer(values['latency-ms'], 'latency-ms'),
 		log: values.verbose,
+		lifecycle: values['no-lifecycle'] ? false : { timeScale: timeScale === undefined ? 1 : Number(timeScale) },
 	});
 	console.log(`Awaz sandbox listening on ${sandbox.url}`);
 

@@ -2,6 +2,7 @@
 
 const http = require('http');
 const { STATUSES, ID_BASE, makeObjectId, buildFixtures } = require('./fixtures');
+const { timelineFor, outcomeVariables } = require('./lifecycle');
 
 /** @typedef {import('./fixtures').SandboxData} SandboxData */
 /** @typedef {import('./fixtures').Call} Call */
@@ -29,10 +30,22 @@ const { STATUSES, ID_BASE, makeObjectId, buildFixtures } = require('./fixtures')
  */
 
 /**
+ * @typedef {{ timeScale?: number }} LifecycleOptions
  * @typedef {{ apiKey?: string, apiKeys?: string[], port?: number,
  *   rateLimit?: { limit?: number, windowMs?: number }, pageSize?: number, callCount?: number,
- *   latencyMs?: number, log?: boolean }} SandboxOptions
+ *   latencyMs?: number, log?: boolean, lifecycle?: boolean | LifecycleOptions }} SandboxOptions
  * @typedef {{ hookUrl: string, status: number, body: unknown, error?: string }} Delivery
+ */
+
+/**
+ * One status change of a created call, as recorded in sb.transitions. `deliveries` is null until
+ * every matching subscription has answered (or failed); `delivered` (not enumerable) resolves then.
+ * @typedef {{ id: string, agent: string, status: string, time: number, deliveries: Delivery[] | null,
+ *   deliveredAt: number | null, delivered?: Promise<Delivery[]> }} Transition
+ * @typedef {{ call: Call, startMs: number, steps: import('./lifecycle').Step[], next: number,
+ *   timer: NodeJS.Timeout | null }} Plan the pending part of one call's timeline
+ * @typedef {{ id: string, status: string, resolve: (call: Call) => void, reject: (error: Error) => void,
+ *   timer: NodeJS.Timeout }} Waiter
  */
 
 const HOST = '127.0.0.1';
@@ -48,6 +61,8 @@ const DELIVERY_TIMEOUT_MS = 10_000;
 // Longer than Node's and undici's client-side idle timeouts (4-5 s), so a client never reuses a
 // keep-alive socket the sandbox is closing at that moment (that would look like a flaky reset).
 const KEEP_ALIVE_TIMEOUT_MS = 30_000;
+// setTimeout's largest delay; a longer wait (a call due in months) is made of several.
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** @param {number} status @param {string} text @returns {Answer} */
 const message = (status, text) => ({ status, body: { message: text } });
@@ -114,7 +129,7 @@ const BODY_NOT_OBJECT = invalid({ body: 'must be a JSON object' });
 
 /**
  * @typedef {{ data: SandboxData, query: Record<string, string>, body: any, params: string[],
- *   pageSize: number, newId: () => string }} Context
+ *   pageSize: number, newId: () => string, onCallCreated: (call: Call) => void }} Context
  */
 
 /** @param {Context} ctx @returns {Answer} */
@@ -138,7 +153,7 @@ function getCall({ data, params: [id] }) {
 }
 
 /** @param {Context} ctx @returns {Answer} */
-function scheduleCall({ data, body, newId }) {
+function scheduleCall({ data, body, newId, onCallCreated }) {
 	if (!isObject(body)) return BODY_NOT_OBJECT;
 	/** @type {Record<string, string>} */
 	const errors = {};
@@ -163,7 +178,9 @@ function scheduleCall({ data, body, newId }) {
 	};
 	// Appended, so the pages of seeded calls never shift while a test pages through them.
 	data.calls.push(call);
-	return { status: 201, body: call };
+	onCallCreated(call);
+	// A copy: the stored call moves on (lifecycle) while the answer is still being written.
+	return { status: 201, body: structuredClone(call) };
 }
 
 /** @param {Context} ctx @returns {Answer} */
@@ -301,6 +318,20 @@ function validateRateLimit({ limit, windowMs }) {
 	return { limit, windowMs };
 }
 
+/**
+ * @param {boolean | LifecycleOptions | null | undefined} lifecycle
+ * @param {number} [currentScale] kept when the object names no timeScale
+ * @returns {{ timeScale: number } | null} null = off
+ */
+function normalizeLifecycle(lifecycle, currentScale = 1) {
+	if (lifecycle === false || lifecycle === null) return null;
+	if (lifecycle === undefined || lifecycle === true) return { timeScale: currentScale };
+	if (!isObject(lifecycle)) throw new TypeError('lifecycle must be false, true or { timeScale }');
+	const { timeScale = currentScale } = lifecycle;
+	if (typeof timeScale !== 'number' || !Number.isFinite(timeScale) || timeScale < 0) throw new TypeError('lifecycle.timeScale must be a number >= 0');
+	return { timeScale };
+}
+
 /** @param {SandboxOptions} options */
 function normalizeOptions(options) {
 	const apiKeys = [...new Set([options.apiKey, ...(options.apiKeys ?? [])].filter((key) => key !== undefined))];
@@ -312,7 +343,8 @@ function normalizeOptions(options) {
 	if (!Number.isInteger(pageSize) || pageSize < 1) throw new TypeError('pageSize must be a positive integer');
 	if (!Number.isFinite(latencyMs) || latencyMs < 0) throw new TypeError('latencyMs must be >= 0');
 	const rateLimit = validateRateLimit({ limit: 100, windowMs: 60_000, ...options.rateLimit });
-	return { apiKeys, port, pageSize, callCount, latencyMs, log: Boolean(log), rateLimit };
+	const lifecycle = normalizeLifecycle(options.lifecycle);
+	return { apiKeys, port, pageSize, callCount, latencyMs, log: Boolean(log), rateLimit, lifecycle };
 }
 
 class Sandbox {
@@ -326,6 +358,8 @@ class Sandbox {
 	/** @type {QueuedFault[]} pending faults, in matching order. */
 	faults = [];
 	/** @type {Readonly<SandboxData>} */ fixtures;
+	/** @type {Transition[]} status changes of created calls, in order; emptied in place, never replaced. */
+	transitions = [];
 
 	/** @type {SandboxData} */ #data;
 	#options;
@@ -334,6 +368,10 @@ class Sandbox {
 	#createdCount = 0;
 	/** @type {Set<NodeJS.Timeout>} */ #timers = new Set();
 	/** @type {Promise<void> | undefined} */ #closing;
+	/** @type {{ timeScale: number } | null} */ #lifecycle;
+	/** @type {Map<string, Plan>} calls whose timeline has steps left, by id */ #plans = new Map();
+	/** @type {Set<Waiter>} */ #waiters = new Set();
+	/** @type {Set<http.ClientRequest>} deliveries in flight, aborted by close() */ #outgoing = new Set();
 
 	/** @param {SandboxOptions} options */
 	constructor(options) {
@@ -341,6 +379,7 @@ class Sandbox {
 		this.apiKeys = this.#options.apiKeys;
 		this.apiKey = this.apiKeys[0];
 		this.#rateLimit = this.#options.rateLimit;
+		this.#lifecycle = this.#options.lifecycle;
 		this.fixtures = buildFixtures({ callCount: this.#options.callCount });
 		this.#data = structuredClone(this.fixtures);
 		this.server = http.createServer((req, res) => this.#onRequest(req, res));
@@ -371,6 +410,9 @@ class Sandbox {
 	}
 
 	reset() {
+		this.#dropPlans();
+		this.#rejectWaiters('the sandbox was reset');
+		this.transitions.length = 0;
 		this.#data = structuredClone(this.fixtures);
 		this.#createdCount = 0;
 		this.#buckets.clear();
@@ -395,6 +437,53 @@ class Sandbox {
 	setRateLimit(rateLimit) {
 		this.#rateLimit = validateRateLimit({ ...this.#rateLimit, ...rateLimit });
 		this.#buckets.clear();
+	}
+
+	/** The call lifecycle's setting: `{ timeScale }`, or null when it is off. */
+	get lifecycle() {
+		return this.#lifecycle && { ...this.#lifecycle };
+	}
+
+	/**
+	 * Turns the call lifecycle on or off, or changes its time scale. Off drops the pending timelines
+	 * (those calls keep their current status); a new scale also re-times the pending ones.
+	 * `true` or an object without timeScale keeps the current scale (1 when it was off).
+	 * @param {boolean | LifecycleOptions} lifecycle
+	 */
+	setLifecycle(lifecycle) {
+		this.#lifecycle = normalizeLifecycle(lifecycle, this.#lifecycle?.timeScale ?? 1);
+		if (!this.#lifecycle) this.#dropPlans();
+		else this.#plans.forEach((plan) => this.#arm(plan));
+	}
+
+	/**
+	 * Resolves with a copy of the stored call as it was when it reached `status` (at once, with its
+	 * current state, if it is there already or has passed through it since the last reset). Rejects for an unknown id, after timeoutMs, and
+	 * on reset() or close().
+	 * @param {string} id
+	 * @param {string} status
+	 * @param {number} [timeoutMs]
+	 * @returns {Promise<Call>}
+	 */
+	waitForStatus(id, status, timeoutMs = 10_000) {
+		const call = this.#data.calls.find((candidate) => candidate.id === id);
+		if (!call) return Promise.reject(new Error(`waitForStatus: the sandbox has no call ${id}`));
+		if (call.status === status || this.transitions.some((t) => t.id === id && t.status === status)) return Promise.resolve(structuredClone(call));
+		return new Promise((resolve, reject) => {
+			/** @type {Waiter} */
+			const waiter = {
+				id,
+				status,
+				resolve,
+				reject,
+				timer: setTimeout(() => {
+					this.#waiters.delete(waiter);
+					reject(new Error(`waitForStatus: call ${id} did not reach "${status}" within ${timeoutMs} ms (it is "${call.status}")`));
+				}, Math.min(timeoutMs, MAX_TIMER_MS)),
+			};
+			waiter.timer.unref();
+			this.#waiters.add(waiter);
+		});
 	}
 
 	/** Counts over sb.requests (so clearLog() starts a new measurement); in-flight requests have no status yet. */
@@ -450,6 +539,7 @@ class Sandbox {
 			const headers = { 'content-length': Buffer.byteLength(rawBody), 'user-agent': 'Awaz-Sandbox-Webhooks' };
 			if (contentType !== null) headers['content-type'] = contentType;
 			// agent: false = a fresh connection that closes, so no pooled socket outlives the test.
+			/** @type {http.ClientRequest} */
 			const request = http.request(url, { method: 'POST', agent: false, timeout: DELIVERY_TIMEOUT_MS, headers }, (response) => {
 				const chunks = [];
 				response.on('data', (chunk) => chunks.push(chunk));
@@ -462,15 +552,23 @@ class Sandbox {
 			});
 			request.on('timeout', () => request.destroy(new Error(`timed out after ${DELIVERY_TIMEOUT_MS} ms`)));
 			request.on('error', (error) => fail(error.message));
+			request.on('close', () => this.#outgoing.delete(request));
+			this.#outgoing.add(request);
 			request.end(rawBody);
 		});
 	}
 
-	/** Closes the server and every keep-alive socket; pending delays are dropped. Idempotent. */
+	/**
+	 * Closes the server and every keep-alive socket; pending delays and call timelines are dropped,
+	 * deliveries in flight aborted, waitForStatus promises rejected. Idempotent.
+	 */
 	close() {
 		this.#closing ??= new Promise((resolve) => {
 			this.#timers.forEach(clearTimeout);
 			this.#timers.clear();
+			this.#dropPlans();
+			this.#rejectWaiters('the sandbox was closed');
+			this.#outgoing.forEach((request) => request.destroy(new Error('the sandbox was closed')));
 			this.server.close(() => resolve());
 			this.server.closeAllConnections();
 		});
@@ -546,7 +644,78 @@ class Sandbox {
 			params: /** @type {RegExpExecArray} */ (pattern.exec(entry.path)).slice(1),
 			pageSize: this.#options.pageSize,
 			newId: () => makeObjectId(ID_BASE.created + ++this.#createdCount),
+			onCallCreated: (call) => this.#startTimeline(call),
 		});
+	}
+
+	/** Plans a created call's timeline from max(now, its datetime), when the lifecycle is on. @param {Call} call */
+	#startTimeline(call) {
+		if (!this.#lifecycle || this.#closing) return;
+		const steps = timelineFor(call.contact.phone);
+		if (steps.length === 0) return;
+		/** @type {Plan} */
+		const plan = { call, startMs: Math.max(Date.now(), Date.parse(call.datetime)), steps, next: 0, timer: null };
+		this.#plans.set(call.id, plan);
+		this.#arm(plan);
+	}
+
+	/** (Re)arms the timer for the plan's next step, at the current time scale. @param {Plan} plan */
+	#arm(plan) {
+		if (plan.timer) clearTimeout(plan.timer);
+		const timeScale = this.#lifecycle?.timeScale ?? 1;
+		const at = plan.startMs + plan.steps[plan.next].offsetMs * timeScale;
+		plan.timer = setTimeout(() => {
+			plan.timer = null;
+			// Timers may fire a millisecond early, and long waits come in pieces: never step before `at`.
+			if (Date.now() < at) this.#arm(plan);
+			else this.#advance(plan);
+		}, Math.min(Math.max(0, at - Date.now()), MAX_TIMER_MS));
+		plan.timer.unref();
+	}
+
+	/** Moves the call to its next status, records the transition and delivers it. @param {Plan} plan */
+	#advance(plan) {
+		const { call } = plan;
+		const { status } = plan.steps[plan.next];
+		plan.next += 1;
+		if (plan.next < plan.steps.length) this.#arm(plan);
+		else this.#plans.delete(call.id);
+
+		call.status = status;
+		if (status === 'outcome') call.extracted_variables = outcomeVariables(call);
+		/** @type {Transition} */
+		const transition = { id: call.id, agent: call.agent, status, time: Date.now(), deliveries: null, deliveredAt: null };
+		this.transitions.push(transition);
+		const delivered = this.deliver(structuredClone(call)).then((deliveries) => {
+			transition.deliveries = deliveries;
+			transition.deliveredAt = Date.now();
+			if (this.#options.log) {
+				const sent = deliveries.map(({ hookUrl, status: answer, error }) => ({ hookUrl, status: answer, ...(error ? { error } : {}) }));
+				console.log(JSON.stringify({ time: new Date(transition.time).toISOString(), call: call.id, status, deliveries: sent }));
+			}
+			return deliveries;
+		});
+		Object.defineProperty(transition, 'delivered', { value: delivered, enumerable: false });
+		for (const waiter of this.#waiters) {
+			if (waiter.id !== call.id || waiter.status !== status) continue;
+			clearTimeout(waiter.timer);
+			this.#waiters.delete(waiter);
+			waiter.resolve(structuredClone(call));
+		}
+	}
+
+	#dropPlans() {
+		this.#plans.forEach((plan) => plan.timer && clearTimeout(plan.timer));
+		this.#plans.clear();
+	}
+
+	/** @param {string} why */
+	#rejectWaiters(why) {
+		this.#waiters.forEach((waiter) => {
+			clearTimeout(waiter.timer);
+			waiter.reject(new Error(`waitForStatus: ${why} before call ${waiter.id} reached "${waiter.status}"`));
+		});
+		this.#waiters.clear();
 	}
 
 	/**
