@@ -55,6 +55,34 @@ export interface Delivery {
 	error?: string;
 }
 
+/**
+ * One status change of a call created by POST /v1/calls (see README.md, "Call lifecycle").
+ * `deliveries` is null until every matching subscription has answered (or failed).
+ */
+export interface Transition {
+	id: string;
+	agent: string;
+	status: string;
+	/** When the sandbox moved the call, epoch milliseconds. */
+	time: number;
+	deliveries: Delivery[] | null;
+	/** When the last delivery settled, epoch milliseconds; null before. */
+	deliveredAt: number | null;
+	/** Not enumerable: resolves with the deliveries once they have settled. */
+	readonly delivered: Promise<Delivery[]>;
+}
+
+/** Every delay of the timeline is multiplied by timeScale (default 1: about 30 s a call). */
+export interface LifecycleOptions {
+	timeScale?: number;
+}
+
+/** One step of a timeline: the status, offsetMs (at time scale 1) after the timeline starts. */
+export interface Step {
+	status: string;
+	offsetMs: number;
+}
+
 export interface SandboxOptions {
 	apiKey?: string;
 	apiKeys?: string[];
@@ -64,6 +92,8 @@ export interface SandboxOptions {
 	callCount?: number;
 	latencyMs?: number;
 	log?: boolean;
+	/** Default true (time scale 1); false keeps created calls scheduled. */
+	lifecycle?: boolean | LifecycleOptions;
 }
 
 export interface Sandbox {
@@ -76,10 +106,18 @@ export interface Sandbox {
 	readonly state: SandboxData;
 	readonly fixtures: SandboxData;
 	readonly faults: Fault[];
+	/** Status changes of created calls in order; emptied in place by reset(), never replaced. */
+	readonly transitions: Transition[];
+	/** `{ timeScale }`, or null when the lifecycle is off. */
+	readonly lifecycle: { timeScale: number } | null;
 	clearLog(): void;
 	reset(): void;
 	inject(fault: Fault): Fault & { seen: number; hits: number };
 	setRateLimit(limit: { limit?: number; windowMs?: number }): void;
+	/** false drops pending timelines; a new scale re-times them; true/{} keep the last scale. */
+	setLifecycle(lifecycle: boolean | LifecycleOptions): void;
+	/** A copy of the call once it has reached status (at once if it already has); default timeout 10 s. */
+	waitForStatus(id: string, status: string, timeoutMs?: number): Promise<Entity>;
 	stats(): { total: number; byStatus: Record<number, number>; firstAt: number | null; lastAt: number | null };
 	deliver(event: Record<string, unknown>, options?: { statusOverride?: string }): Promise<Delivery[]>;
 	deliverRaw(hookUrl: string, rawBody: string, contentType?: string | null): Promise<Delivery>;
@@ -89,3 +127,11 @@ export interface Sandbox {
 export function startSandbox(options: SandboxOptions): Promise<Sandbox>;
 export const STATUSES: readonly string[];
 export function makeObjectId(n: number): string;
+/** The steps by the last digit of the phone number ('0'…'9'). */
+export const TIMELINES: Readonly<Record<string, readonly Step[]>>;
+export function timelineFor(phone: string): Step[];
+export function outcomeVariables(call: { contact: { name: string; phone: string } }): {
+	interested: boolean;
+	callback_requested: boolean;
+	summary: string;
+};

@@ -684,3 +684,255 @@ describe('lifecycle and options', () => {
 		expect(code).toBe(0);
 	});
 });
+
+describe('call lifecycle', () => {
+	const SCALE = 0.02;
+	const [AGENT_A, AGENT_B] = buildFixtures().agents.map((agent) => agent.id);
+	/** @type {import('./server').Sandbox} */
+	let fast;
+	/** @type {http.Server} */
+	let receiver;
+	/** @type {Array<{ path: string, body: any }>} */
+	let received;
+	let base;
+
+	beforeAll(async () => {
+		fast = await startSandbox({ apiKey: KEY, lifecycle: { timeScale: SCALE } });
+		receiver = http.createServer((req, res) => {
+			const chunks = [];
+			req.on('data', (chunk) => chunks.push(chunk));
+			req.on('end', () => {
+				received.push({ path: req.url, body: JSON.parse(Buffer.concat(chunks).toString()) });
+				res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+			});
+		});
+		receiver.listen(0, '127.0.0.1');
+		await once(receiver, 'listening');
+		base = `http://127.0.0.1:${/** @type {import('net').AddressInfo} */ (receiver.address()).port}`;
+	});
+	afterAll(async () => {
+		await fast.close();
+		await new Promise((resolve) => receiver.close(resolve));
+	});
+	beforeEach(() => {
+		fast.reset();
+		fast.setLifecycle({ timeScale: SCALE });
+		received = [];
+	});
+
+	/** Sends a request to `target` (the fast sandbox by default) and returns the parsed answer. */
+	async function call(method, route, body, target = fast) {
+		const headers = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
+		const response = await fetch(target.url + route, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+		return { status: response.status, json: await response.json() };
+	}
+	/** Schedules a call to a number ending in `digit`. */
+	async function schedule(digit, { agent = AGENT_A, datetime, target = fast } = {}) {
+		const body = { agent, from: FIRST_PHONE, name: `Lead ${digit}`, phone: `+1555010000${digit}`, ...(datetime ? { datetime } : {}) };
+		const { status, json } = await call('POST', '/v1/calls', body, target);
+		expect(status).toBe(201);
+		return json;
+	}
+	const subscribe = (path, status, agents = []) => call('POST', '/v1/hooks/calls', { hookUrl: base + path, status, agents });
+	const statusesOf = (id, target = fast) => target.transitions.filter((t) => t.id === id).map((t) => t.status);
+	/** Waits until every recorded transition has been delivered. */
+	const delivered = (target = fast) => Promise.all(target.transitions.map((t) => t.delivered));
+
+	it('is on at time scale 1 by default, and a new call is answered as scheduled', async () => {
+		expect(sb.lifecycle).toEqual({ timeScale: 1 });
+		expect(fast.lifecycle).toEqual({ timeScale: SCALE });
+		expect((await schedule(4)).status).toBe('scheduled');
+	});
+
+	it.each([
+		['0', ['busy']],
+		['1', ['voicemail']],
+		['2', ['failed']],
+		['3', ['canceled']],
+		['4', ['pickup', 'completed', 'outcome']],
+		['5', ['pickup', 'completed', 'outcome']],
+		['6', ['pickup', 'completed', 'outcome']],
+		['7', ['pickup', 'completed', 'outcome']],
+		['8', ['queued', 'pickup', 'completed', 'outcome']],
+	])('a number ending in %s goes %j', async (digit, path) => {
+		const created = await schedule(digit);
+		const final = await fast.waitForStatus(created.id, path.at(-1));
+		expect(statusesOf(created.id)).toEqual(path);
+		const stored = (await call('GET', `/v1/calls/${created.id}`)).json;
+		expect(stored).toEqual(final);
+		expect(stored).toEqual({ ...created, status: path.at(-1), extracted_variables: stored.extracted_variables });
+		expect((await call('GET', `/v1/calls?id=${created.id}`)).json.items).toEqual([stored]);
+		if (path.at(-1) !== 'outcome') expect(stored.extracted_variables).toEqual({});
+		else {
+			expect(stored.extracted_variables).toEqual({
+				interested: digit !== '5' && digit !== '7',
+				callback_requested: digit === '6' || digit === '7',
+				summary: expect.stringContaining('Lead ' + digit),
+			});
+		}
+		await delivered();
+		for (const transition of fast.transitions) expect(transition).toEqual({ id: created.id, agent: AGENT_A, status: expect.any(String), time: expect.any(Number), deliveries: expect.any(Array), deliveredAt: expect.any(Number) });
+	});
+
+	it('a number ending in 8 is first "queued", which no subscription can receive', async () => {
+		await subscribe('/all', [...STATUSES]);
+		const created = await schedule(8);
+		expect((await fast.waitForStatus(created.id, 'queued')).status).toBe('queued');
+		await fast.waitForStatus(created.id, 'outcome');
+		await delivered();
+		expect(received.map((r) => r.body.status)).toEqual(['pickup', 'completed', 'outcome']);
+	});
+
+	it('a number ending in 9 is never dialled', async () => {
+		const never = await schedule(9);
+		const reference = await schedule(4);
+		await fast.waitForStatus(reference.id, 'outcome');
+		expect(statusesOf(never.id)).toEqual([]);
+		expect((await call('GET', `/v1/calls/${never.id}`)).json.status).toBe('scheduled');
+		await expect(fast.waitForStatus(never.id, 'pickup', 20)).rejects.toThrow(/did not reach "pickup".*"scheduled"/);
+	});
+
+	it('delivers each transition to the subscriptions whose status and agent filters match', async () => {
+		await subscribe('/all', [...STATUSES]);
+		await subscribe('/outcome-b', ['outcome'], [AGENT_B]);
+		await subscribe('/busy', ['busy', 'pickup'], [AGENT_A]);
+		const a = await schedule(4, { agent: AGENT_A });
+		const b = await schedule(5, { agent: AGENT_B });
+		const busy = await schedule(0, { agent: AGENT_B });
+		await Promise.all([fast.waitForStatus(a.id, 'outcome'), fast.waitForStatus(b.id, 'outcome'), fast.waitForStatus(busy.id, 'busy')]);
+		await delivered();
+
+		const to = (path) => received.filter((r) => r.path === path).map((r) => `${r.body.contact.name}: ${r.body.status}`).sort();
+		expect(to('/all')).toEqual(['Lead 0: busy', 'Lead 4: completed', 'Lead 4: outcome', 'Lead 4: pickup', 'Lead 5: completed', 'Lead 5: outcome', 'Lead 5: pickup']);
+		expect(to('/outcome-b')).toEqual(['Lead 5: outcome']);
+		expect(to('/busy')).toEqual(['Lead 4: pickup']);
+
+		// The body is the call as it was at that moment: extracted variables only from the outcome on.
+		const bodies = received.filter((r) => r.path === '/all' && r.body.id === a.id).map((r) => r.body);
+		expect(bodies.map((body) => body.extracted_variables.interested)).toEqual(expect.arrayContaining([undefined, undefined, true]));
+		const outcome = bodies.find((body) => body.status === 'outcome');
+		expect(outcome).toEqual((await call('GET', `/v1/calls/${a.id}`)).json);
+
+		const pickupOfA = fast.transitions.find((t) => t.id === a.id && t.status === 'pickup');
+		expect(pickupOfA.deliveries).toEqual([
+			{ hookUrl: `${base}/all`, status: 200, body: { ok: true } },
+			{ hookUrl: `${base}/busy`, status: 200, body: { ok: true } },
+		]);
+		expect(pickupOfA.deliveredAt).toBeGreaterThanOrEqual(pickupOfA.time);
+	});
+
+	it('starts the timeline at a future datetime, not at creation', async () => {
+		const due = new Date(Date.now() + 400).toISOString();
+		const later = await schedule(0, { datetime: due });
+		const now = await schedule(0);
+		await fast.waitForStatus(now.id, 'busy');
+		expect(statusesOf(later.id)).toEqual([]);
+		await fast.waitForStatus(later.id, 'busy');
+		expect(fast.transitions.map((t) => t.id)).toEqual([now.id, later.id]);
+		expect(fast.transitions[1].time).toBeGreaterThanOrEqual(Date.parse(due));
+	});
+
+	it('lifecycle: false keeps calls scheduled; turning it back on affects new calls', async () => {
+		const off = await startSandbox({ apiKey: KEY, lifecycle: false });
+		try {
+			expect(off.lifecycle).toBeNull();
+			const stays = await schedule(0, { target: off });
+			off.setLifecycle({ timeScale: SCALE });
+			const moves = await schedule(0, { target: off });
+			await off.waitForStatus(moves.id, 'busy');
+			expect(statusesOf(stays.id, off)).toEqual([]);
+			expect((await call('GET', `/v1/calls/${stays.id}`, undefined, off)).json.status).toBe('scheduled');
+		} finally {
+			await off.close();
+		}
+	});
+
+	it('setLifecycle(false) freezes pending calls; a new time scale re-times them', async () => {
+		fast.setLifecycle({ timeScale: 1000 });
+		const slow = await schedule(0);
+		fast.setLifecycle({ timeScale: SCALE });
+		await fast.waitForStatus(slow.id, 'busy');
+
+		const frozen = await schedule(4);
+		await fast.waitForStatus(frozen.id, 'pickup');
+		fast.setLifecycle(false);
+		fast.setLifecycle(true);
+		expect(fast.lifecycle).toEqual({ timeScale: SCALE });
+		const reference = await schedule(4);
+		await fast.waitForStatus(reference.id, 'outcome');
+		expect(statusesOf(frozen.id)).toEqual(['pickup']);
+	});
+
+	it('rejects a bad time scale', async () => {
+		expect(() => fast.setLifecycle({ timeScale: -1 })).toThrow(TypeError);
+		expect(() => fast.setLifecycle(/** @type {any} */ ('fast'))).toThrow(TypeError);
+		await expect(startSandbox({ apiKey: KEY, lifecycle: { timeScale: NaN } })).rejects.toThrow(TypeError);
+		expect(fast.lifecycle).toEqual({ timeScale: SCALE });
+	});
+
+	it('waitForStatus resolves at once for a status already reached and rejects an unknown call', async () => {
+		const created = await schedule(4);
+		await fast.waitForStatus(created.id, 'outcome');
+		expect(await fast.waitForStatus(created.id, 'pickup')).toMatchObject({ id: created.id, status: 'outcome' });
+		expect(await fast.waitForStatus(sb.fixtures.calls[0].id, 'outcome')).toEqual(fast.fixtures.calls[0]);
+		await expect(fast.waitForStatus(makeObjectId(999), 'outcome')).rejects.toThrow(/no call/);
+	});
+
+	it('reset() drops pending timelines, transitions and waiters', async () => {
+		const dropped = await schedule(0);
+		const waiting = fast.waitForStatus(dropped.id, 'busy');
+		fast.reset();
+		await expect(waiting).rejects.toThrow(/reset/);
+		expect(fast.transitions).toEqual([]);
+		const fresh = await schedule(4);
+		await fast.waitForStatus(fresh.id, 'outcome');
+		expect(fast.transitions.map((t) => t.status)).toEqual(['pickup', 'completed', 'outcome']);
+	});
+
+	it('close() drops pending timelines and waiters', async () => {
+		const closing = await startSandbox({ apiKey: KEY, lifecycle: { timeScale: SCALE } });
+		const pending = await schedule(0, { target: closing });
+		const waiting = closing.waitForStatus(pending.id, 'busy');
+		await closing.close();
+		await expect(waiting).rejects.toThrow(/closed/);
+		// A call in another sandbox, created later with the same timeline, is the clock.
+		const reference = await schedule(0);
+		await fast.waitForStatus(reference.id, 'busy');
+		expect(closing.transitions).toEqual([]);
+	});
+
+	it('the command line takes --time-scale and prints transitions with --verbose', async () => {
+		const child = spawn(process.execPath, [path.join(__dirname, 'cli.js'), '--port', '0', '--api-key', KEY, '--time-scale', '0.01', '--verbose'], {
+			stdio: ['ignore', 'pipe', 'inherit'],
+		});
+		try {
+			const lines = [];
+			let output = '';
+			child.stdout.on('data', (chunk) => {
+				output += chunk;
+				lines.push(...output.split('\n').slice(0, -1));
+				output = output.slice(output.lastIndexOf('\n') + 1);
+			});
+			while (lines.length === 0) await sleep(20);
+			const url = /(http:\/\/127\.0\.0\.1:\d+)$/.exec(lines[0])[1];
+			const created = await schedule(0, { target: /** @type {any} */ ({ url }) });
+			let event;
+			while (!event) {
+				await sleep(20);
+				event = lines.slice(1).map((line) => JSON.parse(line)).find((entry) => entry.call === created.id);
+			}
+			expect(event).toMatchObject({ call: created.id, status: 'busy', deliveries: [] });
+		} finally {
+			child.kill('SIGTERM');
+			await once(child, 'exit');
+		}
+	});
+
+	it('the command line refuses --time-scale with --no-lifecycle, and a bad scale', async () => {
+		for (const args of [['--time-scale', '0.1', '--no-lifecycle'], ['--time-scale', 'fast']]) {
+			const child = spawn(process.execPath, [path.join(__dirname, 'cli.js'), '--port', '0', ...args], { stdio: 'ignore' });
+			const [code] = await once(child, 'exit');
+			expect(code).toBe(2);
+		}
+	});
+});

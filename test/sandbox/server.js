@@ -369,6 +369,7 @@ class Sandbox {
 	/** @type {Set<NodeJS.Timeout>} */ #timers = new Set();
 	/** @type {Promise<void> | undefined} */ #closing;
 	/** @type {{ timeScale: number } | null} */ #lifecycle;
+	/** The last time scale set, kept while the lifecycle is off. */ #timeScale = 1;
 	/** @type {Map<string, Plan>} calls whose timeline has steps left, by id */ #plans = new Map();
 	/** @type {Set<Waiter>} */ #waiters = new Set();
 	/** @type {Set<http.ClientRequest>} deliveries in flight, aborted by close() */ #outgoing = new Set();
@@ -380,6 +381,7 @@ class Sandbox {
 		this.apiKey = this.apiKeys[0];
 		this.#rateLimit = this.#options.rateLimit;
 		this.#lifecycle = this.#options.lifecycle;
+		this.#timeScale = this.#lifecycle?.timeScale ?? 1;
 		this.fixtures = buildFixtures({ callCount: this.#options.callCount });
 		this.#data = structuredClone(this.fixtures);
 		this.server = http.createServer((req, res) => this.#onRequest(req, res));
@@ -447,11 +449,12 @@ class Sandbox {
 	/**
 	 * Turns the call lifecycle on or off, or changes its time scale. Off drops the pending timelines
 	 * (those calls keep their current status); a new scale also re-times the pending ones.
-	 * `true` or an object without timeScale keeps the current scale (1 when it was off).
+	 * `true` or an object without timeScale keeps the last scale set (1 if none was).
 	 * @param {boolean | LifecycleOptions} lifecycle
 	 */
 	setLifecycle(lifecycle) {
-		this.#lifecycle = normalizeLifecycle(lifecycle, this.#lifecycle?.timeScale ?? 1);
+		this.#lifecycle = normalizeLifecycle(lifecycle, this.#timeScale);
+		this.#timeScale = this.#lifecycle?.timeScale ?? this.#timeScale;
 		if (!this.#lifecycle) this.#dropPlans();
 		else this.#plans.forEach((plan) => this.#arm(plan));
 	}
