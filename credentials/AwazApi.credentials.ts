@@ -6,6 +6,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { PHONES_PATH } from '../nodes/shared/endpoints';
+
 export class AwazApi implements ICredentialType {
 	name = 'awazApi';
 
@@ -48,7 +50,7 @@ export class AwazApi implements ICredentialType {
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
-			url: '/v1/phones',
+			url: PHONES_PATH,
 			method: 'GET',
 		},
 		rules: [

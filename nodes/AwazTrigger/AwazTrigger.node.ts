@@ -8,13 +8,13 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { agentIdsField, statusesField } from '../Awaz/helpers/descriptions';
-import { sameFilter } from '../Awaz/helpers/subscriptionFilter';
-import { getAgents } from '../Awaz/methods/loadOptions';
-import { awazApiRequest } from '../Awaz/transport';
+import { agentIdsField, statusesField } from '../shared/callStatuses';
+import { sameFilter } from '../shared/subscriptionFilter';
+import { getAgents } from '../shared/agentOptions';
+import { CALL_HOOKS_PATH } from '../shared/endpoints';
+import { awazApiRequest } from '../shared/transport';
 import { RECEIVED, receiveCallEvents } from './events';
 import {
-	HOOKS_PATH,
 	LIFECYCLE_SCOPE,
 	lifecycleError,
 	staticDataOf,
@@ -113,7 +113,7 @@ export class AwazTrigger implements INodeType {
 					const body = { hookUrl, agents: wanted.agents, status: wanted.status };
 					await awazApiRequest.call(
 						this,
-						{ method: 'POST', path: HOOKS_PATH, body },
+						{ method: 'POST', path: CALL_HOOKS_PATH, body },
 						LIFECYCLE_SCOPE,
 					);
 					staticData.subscription = { hookUrl, ...wanted };

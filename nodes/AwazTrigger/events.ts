@@ -1,8 +1,8 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { CALL_STATUSES } from '../Awaz/helpers/descriptions';
-import type { SubscriptionFilter } from '../Awaz/helpers/subscriptionFilter';
-import { agentIdOf, asList } from '../Awaz/helpers/subscriptionFilter';
+import { CALL_STATUSES } from '../shared/callStatuses';
+import type { SubscriptionFilter } from '../shared/subscriptionFilter';
+import { agentIdOf, asList } from '../shared/subscriptionFilter';
 
 /** What Awaz is told when the workflow starts (the webhook's `responseData`). */
 export const RECEIVED = 'Awaz call event received';

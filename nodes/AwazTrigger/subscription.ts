@@ -1,13 +1,12 @@
 import type { IHookFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { CALL_STATUSES } from '../Awaz/helpers/descriptions';
-import type { SubscriptionFilter } from '../Awaz/helpers/subscriptionFilter';
-import { filterOfListedSubscription, subscriptionFilter } from '../Awaz/helpers/subscriptionFilter';
-import type { AwazRequest, RequestScope } from '../Awaz/transport';
-import { awazApiRequest, listItems } from '../Awaz/transport';
-
-export const HOOKS_PATH = '/v1/hooks/calls';
+import { CALL_STATUSES } from '../shared/callStatuses';
+import type { SubscriptionFilter } from '../shared/subscriptionFilter';
+import { filterOfListedSubscription, subscriptionFilter } from '../shared/subscriptionFilter';
+import type { AwazRequest, RequestScope } from '../shared/transport';
+import { awazApiRequest, listItems } from '../shared/transport';
+import { CALL_HOOKS_PATH } from '../shared/endpoints';
 
 /**
  * Someone is waiting in the editor while n8n activates or deactivates the workflow, so the waits
@@ -66,7 +65,7 @@ export function lifecycleError(
 }
 
 export async function subscriptionsFor(ctx: IHookFunctions, hookUrl: string): Promise<Subscription[]> {
-	const request: AwazRequest = { method: 'GET', path: HOOKS_PATH };
+	const request: AwazRequest = { method: 'GET', path: CALL_HOOKS_PATH };
 	const listed = listItems(
 		ctx,
 		await awazApiRequest.call(ctx, request, LIFECYCLE_SCOPE),
@@ -83,7 +82,7 @@ export async function unsubscribe(ctx: IHookFunctions, hookUrl: string): Promise
 	try {
 		await awazApiRequest.call(
 			ctx,
-			{ method: 'DELETE', path: HOOKS_PATH, qs: { hookUrl } },
+			{ method: 'DELETE', path: CALL_HOOKS_PATH, qs: { hookUrl } },
 			LIFECYCLE_SCOPE,
 		);
 	} catch (error) {

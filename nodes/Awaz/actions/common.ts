@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { readFields } from '../helpers/validation';
-import type { AwazRequest } from '../transport';
+import type { AwazRequest } from '../../shared/transport';
 import type { AwazOperation, Plan } from './operation';
 import { ONE_AT_A_TIME_READ } from './operation';
 

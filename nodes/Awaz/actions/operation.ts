@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import type { AwazRequest, RequestScope } from '../transport';
+import type { AwazRequest, RequestScope } from '../../shared/transport';
 import type { AwazOperationNames, AwazResource } from './node.type';
 
 /**

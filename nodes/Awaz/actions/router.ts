@@ -1,8 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { TransportSettings } from '../transport';
-import { asItemJson, awazApiRequest, awazPages, isOutcomeUnknown, listItems } from '../transport';
+import type { TransportSettings } from '../../shared/transport';
+import {
+	answerToJson,
+	awazApiRequest,
+	awazPages,
+	listItems,
+	mayHaveBeenCarriedOut,
+} from '../../shared/transport';
 import type { AwazOperation, BatchTools, ItemResult, Plan } from './operation';
 import { findOperation } from './registry';
 
@@ -40,22 +46,6 @@ async function inItemOrder(
 	};
 	await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
 	return results;
-}
-
-/** The output items for one answer: the body itself, or what was done when Awaz sent nothing. */
-function answerToJson(body: unknown, whenNoBody: IDataObject): IDataObject[] {
-	if (Array.isArray(body) && body.length > 0) {
-		return body.map(asItemJson);
-	}
-	if (body && typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length > 0) {
-		return [body as IDataObject];
-	}
-	const isEmpty =
-		body === undefined ||
-		body === null ||
-		body === '' ||
-		(typeof body === 'object' && Object.keys(body).length === 0);
-	return [isEmpty ? whenNoBody : { ...whenNoBody, response: body as IDataObject[string] }];
 }
 
 async function run(
@@ -100,7 +90,7 @@ async function run(
 			notFoundMessage: plan.notFoundMessage,
 		});
 	} catch (error) {
-		if (operation.traits.writes && isOutcomeUnknown(error)) {
+		if (operation.traits.writes && mayHaveBeenCarriedOut(error)) {
 			sent[itemIndex] = { request: fingerprint, unknownOutcome: (error as Error).message };
 		}
 		throw asNodeError(ctx, error, itemIndex);

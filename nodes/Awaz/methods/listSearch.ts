@@ -5,8 +5,9 @@ import type {
 	INodeListSearchResult,
 } from 'n8n-workflow';
 
-import { awazApiRequest, listItems } from '../transport';
-import type { AwazRequest } from '../transport';
+import { AGENTS_PATH, CALLS_PATH, PHONES_PATH } from '../../shared/endpoints';
+import { awazApiRequest, listItems } from '../../shared/transport';
+import type { AwazRequest } from '../../shared/transport';
 
 function matches(filter: string | undefined, ...texts: unknown[]): boolean {
 	if (!filter) return true;
@@ -22,7 +23,7 @@ export async function searchAgents(
 	this: ILoadOptionsFunctions,
 	filter?: string,
 ): Promise<INodeListSearchResult> {
-	const agents = await fetchList(this, { method: 'GET', path: '/v1/agents' });
+	const agents = await fetchList(this, { method: 'GET', path: AGENTS_PATH });
 	const results: INodeListSearchItems[] = agents
 		.filter((agent) => matches(filter, agent.name, agent.id))
 		.map((agent) => ({ name: String(agent.name ?? agent.id), value: String(agent.id) }));
@@ -33,7 +34,7 @@ export async function searchPhones(
 	this: ILoadOptionsFunctions,
 	filter?: string,
 ): Promise<INodeListSearchResult> {
-	const phones = await fetchList(this, { method: 'GET', path: '/v1/phones' });
+	const phones = await fetchList(this, { method: 'GET', path: PHONES_PATH });
 	const results: INodeListSearchItems[] = phones
 		.filter((phone) => matches(filter, phone.number, phone.id))
 		.map((phone) => ({ name: String(phone.number ?? phone.id), value: String(phone.id) }));
@@ -47,7 +48,7 @@ export async function searchCalls(
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
 	const page = Number(paginationToken ?? 0) || 0;
-	const calls = await fetchList(this, { method: 'GET', path: '/v1/calls', qs: { page } });
+	const calls = await fetchList(this, { method: 'GET', path: CALLS_PATH, qs: { page } });
 	const results: INodeListSearchItems[] = calls
 		.filter((call) => {
 			const contact = (call.contact ?? {}) as IDataObject;

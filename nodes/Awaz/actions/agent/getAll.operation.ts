@@ -1,3 +1,4 @@
+import { AGENTS_PATH } from '../../../shared/endpoints';
 import { unpagedListOperation } from '../common';
 
-export const getAll = unpagedListOperation('agent', '/v1/agents');
+export const getAll = unpagedListOperation('agent', AGENTS_PATH);

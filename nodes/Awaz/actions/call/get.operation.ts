@@ -1,5 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import { callPath } from '../../../shared/endpoints';
 import { idLocator } from '../../helpers/descriptions';
 import { readFields } from '../../helpers/validation';
 import type { AwazOperation } from '../operation';
@@ -31,7 +32,7 @@ export const get: AwazOperation = {
 		]);
 		return {
 			kind: 'single',
-			request: { method: 'GET', path: `/v1/calls/${encodeURIComponent(callId)}` },
+			request: { method: 'GET', path: callPath(callId) },
 			whenNoBody: { id: callId },
 			notFoundMessage: `Awaz has no call with id ${callId}`,
 		};

@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { CALLS_PATH } from '../../../shared/endpoints';
 import type { AwazOperation } from '../operation';
 import { ONE_AT_A_TIME_READ } from '../operation';
 import { listPlan, returnAllFields, showFor } from '../common';
@@ -31,7 +32,7 @@ export const getAll: AwazOperation = {
 		const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 		const id = String(filters.id ?? '').trim();
 		// One call at most matches an id: one request, no walk through the pages.
-		if (id) return listPlan(this, itemIndex, { method: 'GET', path: '/v1/calls', qs: { page: 0, id } }, false);
-		return listPlan(this, itemIndex, { method: 'GET', path: '/v1/calls' }, true);
+		if (id) return listPlan(this, itemIndex, { method: 'GET', path: CALLS_PATH, qs: { page: 0, id } }, false);
+		return listPlan(this, itemIndex, { method: 'GET', path: CALLS_PATH }, true);
 	},
 };

@@ -1,5 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import { CALLS_PATH } from '../../../shared/endpoints';
 import { idLocator } from '../../helpers/descriptions';
 import { readFields } from '../../helpers/validation';
 import type { AwazOperation } from '../operation';
@@ -88,7 +89,7 @@ export const schedule: AwazOperation = {
 		};
 		return {
 			kind: 'single',
-			request: { method: 'POST', path: '/v1/calls', body },
+			request: { method: 'POST', path: CALLS_PATH, body },
 			whenNoBody: { scheduled: true, ...body },
 		};
 	},

@@ -1,5 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import { CONTACTS_PATH } from '../../../shared/endpoints';
 import { readFields } from '../../helpers/validation';
 import type { AwazOperation } from '../operation';
 import { ONE_AT_A_TIME_WRITE } from '../operation';
@@ -56,7 +57,7 @@ export const create: AwazOperation = {
 		]);
 		return {
 			kind: 'single',
-			request: { method: 'POST', path: '/v1/contacts', body },
+			request: { method: 'POST', path: CONTACTS_PATH, body },
 			whenNoBody: { created: true, ...body },
 		};
 	},

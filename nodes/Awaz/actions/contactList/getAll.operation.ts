@@ -1,3 +1,4 @@
+import { CONTACT_LISTS_PATH } from '../../../shared/endpoints';
 import { unpagedListOperation } from '../common';
 
-export const getAll = unpagedListOperation('contactList', '/v1/contact_lists');
+export const getAll = unpagedListOperation('contactList', CONTACT_LISTS_PATH);

@@ -1,3 +1,4 @@
+import { PHONES_PATH } from '../../../shared/endpoints';
 import { unpagedListOperation } from '../common';
 
-export const getAll = unpagedListOperation('phone', '/v1/phones');
+export const getAll = unpagedListOperation('phone', PHONES_PATH);

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { agentIdsField, statusesField } from '../../helpers/descriptions';
+import { agentIdsField, statusesField } from '../../../shared/callStatuses';
+import { CALL_HOOKS_PATH } from '../../../shared/endpoints';
 import { readFields } from '../../helpers/validation';
 import type { AwazOperation } from '../operation';
 import { ONE_AT_A_TIME_WRITE } from '../operation';
@@ -28,7 +29,7 @@ export const create: AwazOperation = {
 		const body = { hookUrl, agents, status };
 		return {
 			kind: 'single',
-			request: { method: 'POST', path: '/v1/hooks/calls', body },
+			request: { method: 'POST', path: CALL_HOOKS_PATH, body },
 			whenNoBody: { subscribed: true, ...body },
 		};
 	},

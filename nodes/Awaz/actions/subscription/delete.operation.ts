@@ -1,5 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import { CALL_HOOKS_PATH } from '../../../shared/endpoints';
 import { readFields } from '../../helpers/validation';
 import type { AwazOperation } from '../operation';
 import { ONE_AT_A_TIME_WRITE } from '../operation';
@@ -21,7 +22,7 @@ export const deleteSubscription: AwazOperation = {
 		]);
 		return {
 			kind: 'single',
-			request: { method: 'DELETE', path: '/v1/hooks/calls', qs: { hookUrl } },
+			request: { method: 'DELETE', path: CALL_HOOKS_PATH, qs: { hookUrl } },
 			whenNoBody: { deleted: true, hookUrl },
 			notFoundMessage: `Awaz has no subscription for ${hookUrl}`,
 		};

@@ -1,3 +1,4 @@
+import { CALL_HOOKS_PATH } from '../../../shared/endpoints';
 import { unpagedListOperation } from '../common';
 
-export const getAll = unpagedListOperation('subscription', '/v1/hooks/calls');
+export const getAll = unpagedListOperation('subscription', CALL_HOOKS_PATH);

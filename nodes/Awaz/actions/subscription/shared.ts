@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { CALL_STATUSES } from '../../helpers/descriptions';
-import { subscriptionFilter } from '../../helpers/subscriptionFilter';
+import { CALL_STATUSES } from '../../../shared/callStatuses';
+import { subscriptionFilter } from '../../../shared/subscriptionFilter';
 import { invalidField } from '../../helpers/validation';
 
 export const hookUrlField: INodeProperties = {

@@ -1,16 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { ADD_CREDITS_PATH, ADD_MINUTES_PATH } from '../../../shared/endpoints';
 import { readFields } from '../../helpers/validation';
 import type { AwazOperation } from '../operation';
 import { ONE_AT_A_TIME_WRITE } from '../operation';
 import { showFor } from '../common';
 
-export const ADD_CREDITS_PATH = '/v1/companies/add/credits';
-/**
- * The collection sends "Add workspace minutes" to the credits path with a `minutes` field. Kept
- * apart so that it can be corrected here alone if Awaz documents a path of its own.
- */
-export const ADD_MINUTES_PATH = '/v1/companies/add/credits';
 
 /** Add Credits and Add Minutes differ only in the amount they top up and where they send it. */
 export function topUpOperation(amount: 'credits' | 'minutes', operation: string): AwazOperation {

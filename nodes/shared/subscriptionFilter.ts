@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { CALL_STATUSES } from './descriptions';
+import { CALL_STATUSES } from './callStatuses';
 
 /** The part of a call-event subscription that says which events Awaz sends. */
 export interface SubscriptionFilter {

@@ -1,0 +1,39 @@
+import type {
+	IExecuteFunctions,
+	IHookFunctions,
+	ILoadOptionsFunctions,
+	IWebhookFunctions,
+} from 'n8n-workflow';
+
+/** Every n8n context that may talk to Awaz. */
+export type AwazContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
+
+export const AWAZ_CREDENTIAL = 'awazApi';
+const DEFAULT_BASE_URL = 'https://api.awaz.ai';
+
+export interface Connection {
+	/** The credential's Base URL without a trailing slash. */
+	baseUrl: string;
+	/** Names the rate-limit window the requests share: the credential's id (never its key) and URL. */
+	gateKey: string;
+	/** Text with the API key blotted out, whatever a server or proxy echoed back. */
+	redact(text: string): string;
+}
+
+/** Where requests go and what must never be shown, from the node's Awaz credential. */
+export async function connectionOf(ctx: AwazContext): Promise<Connection> {
+	const credentials = await ctx.getCredentials(AWAZ_CREDENTIAL);
+	const baseUrl = String(credentials.baseUrl || DEFAULT_BASE_URL).replace(/\/+$/, '');
+	const apiKey = String(credentials.apiKey ?? '');
+	const credentialId = ctx.getNode().credentials?.[AWAZ_CREDENTIAL]?.id ?? 'default';
+	return {
+		baseUrl,
+		gateKey: `${credentialId} ${baseUrl}`,
+		redact: (text) => redactKey(text, apiKey),
+	};
+}
+
+/** `text` with every copy of `apiKey` replaced by `***`; keys too short to be real are left be. */
+export function redactKey(text: string, apiKey: string): string {
+	return apiKey.length >= 4 ? text.split(apiKey).join('***') : text;
+}

@@ -1,0 +1,8 @@
+// What the nodes use of the transport; the modules behind it are its own business.
+export type { AwazContext } from './connection';
+export { AWAZ_CREDENTIAL } from './connection';
+export { AwazApiError, mayHaveBeenCarriedOut } from './errors';
+export { answerToJson, asItemJson, listItems } from './items';
+export { awazPages } from './paging';
+export { awazApiRequest } from './request';
+export type { AwazRequest, RequestScope, TransportSettings } from './types';

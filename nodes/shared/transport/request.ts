@@ -1,0 +1,126 @@
+import type { IN8nHttpFullResponse } from 'n8n-workflow';
+
+import { RetryBudget, MAX_BACKOFF_MS } from './budget';
+import { parseBody } from './body';
+import type { AwazContext } from './connection';
+import { connectionOf } from './connection';
+import { RequestErrors } from './errors';
+import {
+	MAX_WINDOW_WAIT_MS,
+	RateLimitGate,
+	RESET_MARGIN_MS,
+	readRateLimitHeaders,
+	readRetryAfterMs,
+	sleepCancellable,
+} from './rateLimit';
+import type { Attempt } from './send';
+import { sendOnce } from './send';
+import type { AwazRequest, RequestScope } from './types';
+import { DEFAULT_SETTINGS, describeRequest } from './types';
+
+const TRANSIENT_STATUSES = [500, 502, 504];
+/** A wait this long is worth a line in n8n's log, so a slow run does not look hung. */
+const LOGGED_WAIT_MS = 5000;
+
+/** How long to wait after a 429: until the window resets if Awaz says when, else the backoff. */
+export function rateLimitedDelay(
+	headers: Record<string, unknown>,
+	backoffMs: number,
+	now = Date.now(),
+): { delayMs: number; usedBackoff: boolean } {
+	const { resetAtMs } = readRateLimitHeaders(headers, now);
+	const untilReset =
+		resetAtMs !== undefined
+			? resetAtMs - now + RESET_MARGIN_MS
+			: (readRetryAfterMs(headers, now) ?? 0);
+	if (untilReset > 0) return { delayMs: Math.min(untilReset, MAX_WINDOW_WAIT_MS), usedBackoff: false };
+	return { delayMs: backoffMs, usedBackoff: true };
+}
+
+/** Whether an attempt at a read failed in a way that another try may mend. */
+function isTransient(attempt: Attempt): boolean {
+	return Boolean(attempt.networkError) || TRANSIENT_STATUSES.includes(attempt.response!.statusCode);
+}
+
+/**
+ * The one way this package talks to Awaz. The policy: hold back while the rate-limit window has
+ * no requests left; wait out 429s and 503s within the Options' allowances; send a read up to
+ * twice more after a network error or a 500/502/504, and a write never again once Awaz may have
+ * carried it out. Returns the parsed JSON body (undefined when Awaz sent none).
+ */
+export async function awazApiRequest(
+	this: AwazContext,
+	request: AwazRequest,
+	scope: RequestScope = {},
+): Promise<unknown> {
+	const settings = { ...DEFAULT_SETTINGS, ...scope.settings };
+	const { baseUrl, gateKey, redact } = await connectionOf(this);
+	const gate = new RateLimitGate(gateKey);
+	const budget = new RetryBudget(settings);
+	const errors = new RequestErrors(this, request, scope, settings, redact);
+	const signal = 'getExecutionCancelSignal' in this ? this.getExecutionCancelSignal() : undefined;
+	const pause = async (ms: number, reason: string) => {
+		if (ms >= LOGGED_WAIT_MS) {
+			const what = describeRequest(request);
+			this.logger.info(`Awaz: waiting ${Math.round(ms / 1000)} s before ${what}: ${reason}`);
+		}
+		await sleepCancellable(ms, signal);
+	};
+
+	for (;;) {
+		const hold = gate.delayBeforeNextRequest();
+		if (hold > 0) {
+			if (!budget.rateLimit.spend(hold)) throw errors.rateLimitExhausted();
+			await pause(hold, 'no requests left in the current rate-limit window');
+			continue;
+		}
+
+		const attempt = await sendOnce(this, baseUrl, request, settings, gate);
+
+		if (request.method === 'GET' && isTransient(attempt)) {
+			const retryIn = budget.nextReadRetry();
+			if (retryIn !== undefined) {
+				const { networkError, response } = attempt;
+				await pause(retryIn, networkError ? `network error ${networkError.code}` : `status ${response!.statusCode}`);
+				continue;
+			}
+		}
+		// A POST or DELETE that got no answer may have been carried out: it is never sent again.
+		if (attempt.networkError) {
+			throw errors.network(attempt.networkError.timedOut, attempt.networkError.code);
+		}
+		const response: IN8nHttpFullResponse = attempt.response!;
+		const status = response.statusCode;
+
+		if (status === 429) {
+			const { delayMs, usedBackoff } = rateLimitedDelay(response.headers, budget.rateLimit.backoffMs);
+			if (usedBackoff) budget.rateLimit.growBackoff();
+			if (!budget.rateLimit.spend(delayMs)) throw errors.rateLimitExhausted();
+			await pause(delayMs, 'Awaz answered 429 Too Many Requests');
+			continue;
+		}
+
+		if (status === 503) {
+			const delayMs = Math.min(
+				readRetryAfterMs(response.headers) ?? budget.busy.backoffMs,
+				MAX_BACKOFF_MS * 5,
+			);
+			if (!budget.busy.spend(delayMs)) throw errors.stillBusy(budget.busy.waitedMs);
+			budget.busy.growBackoff();
+			await pause(delayMs, 'Awaz answered 503 (high traffic)');
+			continue;
+		}
+
+		const { body, malformed } = parseBody(response);
+		if (status >= 200 && status < 300) {
+			if (!malformed) return body;
+			// A write Awaz accepted is done, whatever its answer looks like: hand the text on.
+			if (request.method !== 'GET') {
+				this.logger.warn(`Awaz: ${describeRequest(request)} succeeded but its answer is not JSON`);
+				return redact(String(body));
+			}
+			throw errors.notJson(status, body);
+		}
+		throw errors.status(status, body);
+	}
+}
