@@ -9,13 +9,15 @@ export const SANDBOX_API_KEY = 'awaz-sandbox-key';
 const SANDBOX_CREDENTIAL_ID = 'awazSandboxCred1';
 
 /**
- * Starts the sandbox on 127.0.0.1 (`log: true` prints one JSON line per request).
+ * Starts the sandbox on 127.0.0.1 (`log: true` prints one JSON line per request; `lifecycle`
+ * sets how fast scheduled calls move through their statuses, `false` keeps them `scheduled`).
  * @returns {Promise<import('../../test/sandbox/server').Sandbox>} with url, requests, close(), …
  */
-export async function startAwazSandbox({ port = 0, log = false } = {}) {
+export async function startAwazSandbox({ port = 0, log = false, lifecycle = { timeScale: 1 } } = {}) {
 	const require = createRequire(import.meta.url);
 	const { startSandbox } = require(join(PROJECT_ROOT, 'test', 'sandbox', 'index.js'));
-	return startSandbox({ apiKey: SANDBOX_API_KEY, port, log });
+	// A scheduled call goes through its statuses (about 30 s at time scale 1): see test/sandbox/README.md.
+	return startSandbox({ apiKey: SANDBOX_API_KEY, port, log, lifecycle });
 }
 
 /** The "Awaz sandbox" credential (plaintext, for `n8n import:credentials`). */

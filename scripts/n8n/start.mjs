@@ -49,7 +49,7 @@ function nextSteps({ url, credential, sandbox, firstRun }) {
 		? [`The Awaz sandbox, an in-memory stand-in for the Awaz API, on ${sandbox.url}`, `(API key "${SANDBOX_API_KEY}"). Nothing reaches the real Awaz; each request it gets`, 'is printed below as one JSON line.']
 		: ['The REAL Awaz API (https://api.awaz.ai), with the key in AWAZ_API_KEY:', 'scheduling a call places a real phone call.'];
 	const schedule = sandbox
-		? ['Choose Call → Schedule: Agent "Sales Assistant" and From Phone "+11111111111" (from the', 'lists), Contact Name "Jane Doe", Phone Number "+14155550123"; then "Execute step".']
+		? ['Choose Call → Schedule: Agent "Sales Assistant" and From Phone "+11111111111" (from the', 'lists), Contact Name "Jane Doe", Phone Number "+14155550124"; then "Execute step". The last digit', 'picks what happens (4-7 answer, 0 busy, 1 voicemail, 2 fails; test/sandbox/README.md); Call → Get shows it.']
 		: ['Choose Call → Schedule: an agent and a phone from the lists, a contact and a number you', 'may call; then "Execute step".'];
 	const trigger = [
 		'The "Awaz Trigger" subscribes its URL at Awaz when you click "Listen for test event" or',
