@@ -5,23 +5,20 @@
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import type { Environment, NodeSettings, RunResult } from '../runner';
-import { awazNode, environment } from '../runner';
+import { AGENT_ID, awazNode, locator, PHONE_ID } from '../fixtures';
+import type { NodeSettings } from '../fixtures';
+import type { Environment, RunResult } from '../runner';
+import { environment } from '../runner';
 
 import type { Sandbox } from '../sandbox';
-import { makeObjectId, startSandbox, STATUSES } from '../sandbox';
+import { startSandbox } from '../sandbox';
 
 export type { Entity, LoggedRequest, Sandbox } from '../sandbox';
-export { makeObjectId, STATUSES };
+export { makeObjectId, STATUSES } from '../sandbox';
+export { AGENT_ID, COMPANY_EMAIL, locator, PHONE_ID, SECOND_PHONE_ID } from '../fixtures';
 
 /** Distinctive, so that a leak of it anywhere in an output or error is easy to find. */
 export const API_KEY = 'test-key-DISTINCTIVE-9f8e7d';
-
-/** The first agent and phone of the fixtures, as in the Postman collection's examples. */
-export const AGENT_ID = '65ff9abe3fdcbe533d3be143';
-export const PHONE_ID = '661d7fb88bcadcf1d86fd8b0';
-export const SECOND_PHONE_ID = '66247463179840c558c9dd93';
-export const COMPANY_EMAIL = 'workspace@example.com';
 
 export interface TestBed {
 	readonly sb: Sandbox;
@@ -49,11 +46,6 @@ export function useSandbox(options: IDataObject = {}): TestBed {
 			return env!;
 		},
 	};
-}
-
-/** A resource locator value as n8n stores it. */
-export function locator(value: string, mode: 'list' | 'id' = 'list') {
-	return { __rl: true, mode, value };
 }
 
 /** Call → Schedule of Jane Doe with the first agent and phone; `parameters` override. */

@@ -12,10 +12,11 @@ import type {
 	ILoadOptionsFunctions,
 	IN8nHttpFullResponse,
 } from 'n8n-workflow';
-import { Workflow } from 'n8n-workflow';
 
-import type { Environment } from '.';
-import { awazNode, credentialTypeOf, loadOptionsContext, resolveWithCredentials } from '.';
+import { awazNode } from '../fixtures';
+import { resolveWithCredentials } from './credentials';
+import type { Environment } from './project';
+import { loadOptionsContext, n8n } from './project';
 
 const CREDENTIAL = 'awazApi';
 
@@ -27,19 +28,13 @@ export interface CredentialTestResult {
 /** A request field as n8n resolves it: `={{...}}` with `$credentials` in scope. */
 function resolver(env: Environment) {
 	const node = awazNode({});
-	const workflow = new Workflow({
-		id: 'credential-test',
-		nodes: [node],
-		connections: {},
-		nodeTypes: env.nodeTypes,
-		active: false,
-	});
+	const workflow = n8n.newWorkflow(env, { id: 'credential-test', nodes: [node] });
 	return (value: unknown) =>
-		resolveWithCredentials(workflow, node, value, env.credentials as unknown as ICredentialDataDecryptedObject);
+		resolveWithCredentials(workflow, node, value, env.credentials.awazApi as unknown as ICredentialDataDecryptedObject);
 }
 
 export async function testCredential(env: Environment): Promise<CredentialTestResult> {
-	const { test } = credentialTypeOf(env.loader, CREDENTIAL);
+	const { test } = env.credentialTypes[CREDENTIAL];
 	if (!test) throw new Error(`The ${CREDENTIAL} credential has no test request`);
 	const resolve = resolver(env);
 	const { request, rules = [] } = test;
