@@ -6,12 +6,11 @@
  * bench/README.md for what each row means and how the floor is computed.
  *
  *   npm run bench                      # builds, then runs workloads 1-4 (about 4 minutes)
- *   npm run bench -- --what-if         # plus a proposed router change, on a patched copy (+3 min)
  *   node bench/run.mjs --only=1,4      # some workloads only (after npm run build)
  *   node bench/run.mjs --timeout=600   # overall limit in seconds (default 900)
  */
 import { fork } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
@@ -67,7 +66,7 @@ let runtime;
 let engineVersions;
 
 class Worker {
-	constructor(label, extraEnv = {}) {
+	constructor(label) {
 		this.label = label;
 		this.child = fork(join(ROOT, 'bench', 'worker.cjs'), [], {
 			execPath: runtime.nodeBin,
@@ -78,7 +77,6 @@ class Worker {
 				N8N_USER_FOLDER: join(OUT_DIR, 'n8n-user'),
 				N8N_LOG_LEVEL: 'silent',
 				N8N_DIAGNOSTICS_ENABLED: 'false',
-				...extraEnv,
 			},
 			stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
 		});
@@ -136,8 +134,8 @@ class Worker {
 	}
 }
 
-async function startWorkers(count, label, extraEnv) {
-	const workers = Array.from({ length: count }, (_, i) => new Worker(`${label}#${i + 1}`, extraEnv));
+async function startWorkers(count, label) {
+	const workers = Array.from({ length: count }, (_, i) => new Worker(`${label}#${i + 1}`));
 	try {
 		return await Promise.all(workers.map((worker) => worker.ready()));
 	} catch (error) {
@@ -227,10 +225,6 @@ const record = (row) => {
 };
 
 /**
- * Schedules `workflows.length` batches at the scaled limit; `processes` = 1 runs them as
- * concurrent executions in one n8n process, else one process each.
- */
-/**
  * Schedules `tags.length` batches at the scaled limit; `processes` = 1 runs them as concurrent
  * executions in one n8n process, else one process each. `firstRequestAt` (ms into a window) times
  * the start so that the first request lands there (within a few ms).
@@ -264,13 +258,13 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  * lag from the start of a run to its first request there (the node checks every item first), and picks the next instant at least 200 ms
  * away that puts start + lag at the offset.
  */
-async function startTimedAt(worker, makeNodes, offsetMs, itemCount, env) {
+async function startTimedAt(worker, makeNodes, offsetMs, itemCount) {
 	const lags = [];
 	await withSandbox({ rateLimit: { limit: NO_LIMIT, windowMs: 60_000 }, callCount: 0 }, async (warmSb) => {
 		const credentials = wf.credentialsFor(warmSb.url, API_KEY);
 		for (let i = 0; i < 3; i++) {
 			warmSb.clearLog();
-			const { runs } = await worker.warmup([{ nodes: makeNodes(warmSb.url), items: wf.contacts(itemCount, 'X'), credentials, env }]);
+			const { runs } = await worker.warmup([{ nodes: makeNodes(warmSb.url), items: wf.contacts(itemCount, 'X'), credentials }]);
 			lags.push(Math.min(...warmSb.requests.map((request) => request.time)) - runs[0].startedAt);
 		}
 	});
@@ -414,149 +408,6 @@ async function workload3() {
 	}
 }
 
-// ---- what-if: a proposed change, measured on a patched copy of the build ----------------------
-
-/**
- * The loop in dist/nodes/Awaz/actions/router.js that runs the items one after another, and a
- * replacement that keeps up to BENCH_READ_CONCURRENCY reads (single GETs: plan.kind 'single' and
- * !plan.writes) in flight ahead of the item being collected, in item order. Writes stay strictly
- * one at a time unless BENCH_WRITE_AHEAD=true. Only for measuring; the real change belongs in
- * nodes/Awaz/actions/router.ts.
- */
-const SEQUENTIAL_LOOP = /    for \(let itemIndex = 0; itemIndex < plans\.length; itemIndex\+\+\) \{\n        const pairedItem = \{ item: itemIndex \};[\s\S]*?\n    \}\n    delete context\[SENT_KEY\];/;
-const CONCURRENT_LOOP = `    const readAhead = Math.max(1, Number(process.env.BENCH_READ_CONCURRENCY) || 1);
-    const writesToo = process.env.BENCH_WRITE_AHEAD === 'true';
-    const isRead = (plan) => !(plan instanceof Error) && plan.kind === 'single' && (!plan.writes || writesToo);
-    const started = new Map();
-    const start = (itemIndex) => {
-        const pairedItem = { item: itemIndex };
-        const itemOutput = [];
-        const emit = (json) => {
-            for (const entry of json)
-                itemOutput.push({ json: entry, pairedItem });
-        };
-        const plan = plans[itemIndex];
-        return (async () => {
-            if (plan instanceof Error)
-                throw plan;
-            const settings = this.getNodeParameter('options', itemIndex, {});
-            await run(this, plan, itemIndex, settings, sent, emit);
-            return itemOutput;
-        })().then((done) => ({ done }), (error) => ({ error }));
-    };
-    for (let itemIndex = 0; itemIndex < plans.length; itemIndex++) {
-        for (let ahead = itemIndex; ahead < Math.min(plans.length, itemIndex + readAhead); ahead++) {
-            if (!started.has(ahead) && isRead(plans[ahead]))
-                started.set(ahead, start(ahead));
-        }
-        const outcome = await (started.get(itemIndex) ?? start(itemIndex));
-        started.delete(itemIndex);
-        if (outcome.done) {
-            output.push(...outcome.done);
-            continue;
-        }
-        if (continueOnFail) {
-            output.push({ json: { error: outcome.error.message }, pairedItem: { item: itemIndex } });
-            continue;
-        }
-        throw asNodeError(this, outcome.error, itemIndex);
-    }
-    delete context[SENT_KEY];`;
-
-/** A copy of the built package with the read-ahead loop; undefined when the loop has changed. */
-function patchedPackage() {
-	const dir = join(OUT_DIR, 'what-if-package');
-	rmSync(dir, { recursive: true, force: true });
-	mkdirSync(dir, { recursive: true });
-	cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
-	cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
-	const routerPath = join(dir, 'dist', 'nodes', 'Awaz', 'actions', 'router.js');
-	const source = readFileSync(routerPath, 'utf8');
-	if (!SEQUENTIAL_LOOP.test(source)) return undefined;
-	writeFileSync(routerPath, source.replace(SEQUENTIAL_LOOP, CONCURRENT_LOOP));
-	return dir;
-}
-
-const WHAT_IF_READ_AHEAD = [1, 4, 8, 16];
-const WHAT_IF_WRITE_AHEAD = [1, 4, LIMIT];
-
-async function whatIf() {
-	const dir = patchedPackage();
-	if (!dir) {
-		log('what-if: dist/nodes/Awaz/actions/router.js no longer has the loop this patch expects; skipped');
-		return;
-	}
-	const [worker] = await startWorkers(1, 'what-if', { BENCH_PACKAGE_DIR: dir });
-	try {
-		// Reads without a rate limit: HTTP Request and each read-ahead, round-robin in one worker.
-		const unlimited = [
-			{ workload: `W. What-if: Get Call on ${GET_N} items, no rate limit`, n: GET_N, latencyMs: 0, rounds: TIMED_REPEATS },
-			{ workload: `W. What-if: Get Call on ${GET_LATENCY_N} items, ${GET_LATENCY_MS} ms latency`, n: GET_LATENCY_N, latencyMs: GET_LATENCY_MS, rounds: 1 },
-		];
-		for (const { workload, n, latencyMs, rounds } of unlimited) {
-			await withSandbox({ rateLimit: { limit: NO_LIMIT, windowMs: 60_000 }, callCount: Math.max(n, 300), latencyMs }, async (sb) => {
-				const credentials = wf.credentialsFor(sb.url, API_KEY);
-				const make = (count) => {
-					const items = sb.state.calls.slice(0, count).map((call) => ({ id: call.id }));
-					const variants = { 'HTTP Request': { nodes: [wf.httpGetCall(sb.url)], items, credentials } };
-					for (const k of WHAT_IF_READ_AHEAD) {
-						variants[`read-ahead ${k}`] = { nodes: [wf.awazGetCall()], items, credentials, env: { BENCH_READ_CONCURRENCY: String(k), BENCH_WRITE_AHEAD: 'false' } };
-					}
-					return variants;
-				};
-				const timings = await timeRoundRobin(worker, sb, make(n), { warm: make(Math.min(n, 300)), rounds });
-				const http = timings['HTTP Request'];
-				for (const [variant, t] of Object.entries(timings)) {
-					if (variant === 'HTTP Request') continue;
-					record({ workload, variant, kind: 'whatif', data: { n, latencyMs, wallMs: t.wallMs, walls: t.walls, perItemMs: t.wallMs / n, cpuPerItemMs: t.cpuMs / n, outputItems: t.outputItems, requests: t.requests, tooMany: 0, httpWallMs: http.wallMs, httpCpuMs: http.cpuMs } });
-				}
-			});
-		}
-		// Reads at the scaled limit, with the most read-ahead: does the in-flight accounting hold?
-		const k = WHAT_IF_READ_AHEAD[WHAT_IF_READ_AHEAD.length - 1];
-		await withSandbox({ rateLimit: { limit: LIMIT, windowMs: WINDOW_MS }, callCount: SCHEDULE_N }, async (sb) => {
-			const credentials = wf.credentialsFor(sb.url, API_KEY);
-			const items = sb.state.calls.map((call) => ({ id: call.id }));
-			sb.clearLog();
-			const { runs } = await worker.go([{ nodes: [wf.awazGetCall()], items, credentials, env: { BENCH_READ_CONCURRENCY: String(k), BENCH_WRITE_AHEAD: 'false' } }]);
-			const gets = sb.requests.filter((request) => request.method === 'GET');
-			const times = gets.map((request) => request.time);
-			const firstAt = Math.min(...times);
-			record({
-				workload: `W. What-if: Get Call on ${SCHEDULE_N} items at ${LIMIT}/${WINDOW_MS / 1000} s`,
-				variant: `read-ahead ${k}`,
-				kind: 'whatif',
-				data: { k, n: SCHEDULE_N, wallMs: runs[0].wallMs, perItemMs: runs[0].wallMs / SCHEDULE_N, outputItems: runs[0].outputItems, requests: gets.length, tooMany: gets.filter((request) => request.status === 429).length, spanMs: Math.max(...times) - firstAt, ...spanFloor(firstAt, SCHEDULE_N) },
-			});
-		});
-		// Writes too, in workload 1's worst case (first request just before a window ends).
-		for (const k of WHAT_IF_WRITE_AHEAD) {
-			await withSandbox({ rateLimit: { limit: LIMIT, windowMs: WINDOW_MS }, callCount: 0 }, async (sb) => {
-				const credentials = wf.credentialsFor(sb.url, API_KEY);
-				const items = wf.contacts(SCHEDULE_N, 'W');
-				const env = { BENCH_READ_CONCURRENCY: String(k), BENCH_WRITE_AHEAD: 'true' };
-				const startAt = await startTimedAt(worker, () => [wf.awazSchedule()], WINDOW_MS - WORST_CASE_LEFT_MS, SCHEDULE_N, env);
-				sb.clearLog();
-				const { runs } = await worker.go([{ nodes: [wf.awazSchedule()], items, credentials, env }], false, startAt);
-				record({ workload: `W. What-if: schedule ${SCHEDULE_N} calls at ${LIMIT}/${WINDOW_MS / 1000} s, started ${WORST_CASE_LEFT_MS} ms before a window ends`, variant: `write-ahead ${k}`, kind: 'whatif-schedule', data: scheduleOutcome(sb, items, runs) });
-			});
-		}
-	} finally {
-		worker.close();
-	}
-}
-
-function whatIfRows(rows) {
-	return rows.map((row) => {
-		const d = row.data;
-		const span = d.spanMs !== undefined ? `; span ${s(d.spanMs)} s vs floor ${s(d.floorMs)} s = ${x(d.spanMs / d.floorMs)}` : '';
-		const cpu = d.cpuPerItemMs !== undefined ? `, CPU ${d.cpuPerItemMs.toFixed(3)} ms/item` : '';
-		const ratio = d.httpWallMs ? `${x(d.wallMs / d.httpWallMs)}× HTTP (CPU ${x(d.cpuPerItemMs * d.n / d.httpCpuMs)}×)` : '';
-		const walls = d.walls ? ` (median of ${d.walls.length}, HTTP Request in the same rounds ${(d.httpWallMs / d.n).toFixed(3)} ms/item)` : '';
-		return [row.workload, `Awaz node patched, ${row.variant}`, `${d.outputItems}/${d.n} ok`, d.tooMany, s(d.wallMs), `${d.perItemMs.toFixed(3)} ms/item${cpu}${walls}${span}`, ratio, ''];
-	});
-}
-
 // ---- the table ------------------------------------------------------------------------------
 
 const s = (ms) => (ms / 1000).toFixed(2);
@@ -633,8 +484,6 @@ function table() {
 	lines.push(...listRows(results.filter((r) => r.kind === 'list')));
 	lines.push(...getRows(results.filter((r) => r.kind === 'get')));
 	for (const row of results.filter((r) => r.kind === 'schedule' && r.workload.startsWith('4.'))) lines.push(scheduleRow(row, row.variant.startsWith('Awaz')));
-	lines.push(...whatIfRows(results.filter((r) => r.kind === 'whatif')));
-	for (const row of results.filter((r) => r.kind === 'whatif-schedule')) lines.push(scheduleRow({ ...row, variant: `Awaz node patched, ${row.variant}` }, false));
 	const esc = (cell) => String(cell).replace(/\|/g, '\\|');
 	return [
 		`| ${header.join(' | ')} |`,
@@ -686,10 +535,6 @@ async function main() {
 		if (ONLY && !ONLY.has(Number(number))) continue;
 		log(`workload ${number}`);
 		await run();
-	}
-	if (args['what-if']) {
-		log('what-if: read-ahead in the router, on a patched copy of the build');
-		await whatIf();
 	}
 	clearTimeout(overall);
 	const report = `${table()}\n\n${machine(engineVersions)}\n`;

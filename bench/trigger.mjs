@@ -13,10 +13,13 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import os from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { PROJECT_ROOT, prepareN8n } from '../scripts/n8n/instance.mjs';
 import { provision } from '../scripts/n8n/provision.mjs';
 import { sandboxCredential, startAwazSandbox } from '../scripts/n8n/sandbox.mjs';
+
+const { AGENT_ID, PHONE_ID } = createRequire(import.meta.url)('../test/fixtures');
 
 const args = Object.fromEntries(
 	process.argv.slice(2).map((a) => {
@@ -30,7 +33,6 @@ const TIMEOUT_S = Number(args.timeout ?? 600);
 const WARMUP_EVENTS = 20;
 const RECORD_WAIT_MS = 120_000; // bound on "all executions recorded"
 const REQUEST_TIMEOUT_MS = 30_000;
-const AGENT_ID = '65ff9abe3fdcbe533d3be143'; // the sandbox's first agent
 const CREDENTIAL = { id: 'awazSandboxCred1', name: 'Awaz sandbox' };
 
 const log = (...m) => console.error('[bench:trigger]', ...m);
@@ -92,7 +94,7 @@ const event = (marker, i) => ({
 	marker,
 	status: i % 2 ? 'voicemail' : 'completed',
 	agent: AGENT_ID,
-	from: '661d7fb88bcadcf1d86fd8b0',
+	from: PHONE_ID,
 	contact: { name: 'Zoë Ñúñez', phone: '+34911222333', email: null },
 	datetime: '2024-12-20T09:00:00.000Z',
 	duration: 73.5,

@@ -7,12 +7,11 @@
  *                                                                    ← { type: 'result', runs, memory }
  *   → { type: 'exit' }
  * It says { type: 'ready', versions } once the engine is loaded, and { type: 'failed', message }
- * if anything throws. `workflows` are { nodes, items, credentials, env? } (see bench/workflows.mjs;
- * `env` is set in process.env before the run, for the patched router of --what-if).
+ * if anything throws. `workflows` are { nodes, items, credentials } (see bench/workflows.mjs).
  */
 const v8 = require('node:v8');
 
-const { loadEngine, environment, runWorkflow } = require('./engine.cjs');
+const { benchEnvironment, loadInstall } = require('./install.cjs');
 
 const N8N_DIR = process.env.BENCH_N8N_DIR;
 /** How often the heap is looked at in a memory run, and by how much it must grow to force a GC. */
@@ -24,6 +23,7 @@ function send(message) {
 }
 
 function outcome(result, startedAt, endedAt, cpu) {
+	const error = result.error && { message: result.error.message, httpCode: result.error.httpCode };
 	const errorItems = result.output.filter((item) => item.json && 'error' in item.json).length;
 	return {
 		startedAt,
@@ -33,18 +33,16 @@ function outcome(result, startedAt, endedAt, cpu) {
 		cpuMs: (cpu.user + cpu.system) / 1000,
 		outputItems: result.output.length,
 		errorItems,
-		error: result.error,
+		error,
 	};
 }
 
-async function runAll(env, workflows) {
+async function runAll({ n8n, env }, workflows) {
 	return await Promise.all(
 		workflows.map(async (spec) => {
-			// A what-if knob read by the patched router (bench/run.mjs --what-if); unused otherwise.
-			if (spec.env) Object.assign(process.env, spec.env);
 			const cpuBefore = process.cpuUsage();
 			const startedAt = performance.timeOrigin + performance.now();
-			const result = await runWorkflow(env, spec);
+			const result = await n8n.runWorkflow(env, spec);
 			const endedAt = performance.timeOrigin + performance.now();
 			return { result, summary: outcome(result, startedAt, endedAt, process.cpuUsage(cpuBefore)) };
 		}),
@@ -59,7 +57,7 @@ async function runAll(env, workflows) {
  * live heap − retained: what the run needed on top of what it returns. Peaks inside one
  * synchronous stretch (between two event-loop turns) are not seen.
  */
-async function runMeasuringMemory(env, workflows) {
+async function runMeasuringMemory(bench, workflows) {
 	const gc = global.gc;
 	if (!gc) throw new Error('run the worker with --expose-gc');
 	gc();
@@ -82,7 +80,7 @@ async function runMeasuringMemory(env, workflows) {
 		peakRss = Math.max(peakRss, process.memoryUsage.rss());
 	};
 	const timer = setInterval(tick, MEMORY_TICK_MS);
-	const runs = await runAll(env, workflows);
+	const runs = await runAll(bench, workflows);
 	clearInterval(timer);
 	measureLive();
 	const retainedHeap = live - base.heapUsed;
@@ -111,8 +109,8 @@ async function sleepUntil(at) {
 
 async function main() {
 	if (!N8N_DIR) throw new Error('BENCH_N8N_DIR is not set');
-	const engine = loadEngine(N8N_DIR);
-	const env = await environment(engine);
+	const install = loadInstall(N8N_DIR);
+	const bench = await benchEnvironment(install);
 	process.on('message', (message) => {
 		handle(message).catch((error) => {
 			send({ type: 'failed', message: String(error?.stack ?? error) });
@@ -121,17 +119,17 @@ async function main() {
 	async function handle(message) {
 		switch (message.type) {
 			case 'warmup': {
-				const runs = await runAll(env, message.workflows);
+				const runs = await runAll(bench, message.workflows);
 				send({ type: 'warm', runs: runs.map((run) => run.summary) });
 				return;
 			}
 			case 'go': {
 				if (message.startAt) await sleepUntil(message.startAt);
 				if (message.memory) {
-					const { runs, memory } = await runMeasuringMemory(env, message.workflows);
+					const { runs, memory } = await runMeasuringMemory(bench, message.workflows);
 					send({ type: 'result', runs, memory });
 				} else {
-					const runs = await runAll(env, message.workflows);
+					const runs = await runAll(bench, message.workflows);
 					send({ type: 'result', runs: runs.map((run) => run.summary) });
 				}
 				return;
@@ -140,7 +138,7 @@ async function main() {
 				process.exit(0);
 		}
 	}
-	send({ type: 'ready', versions: { node: process.version, ...engine.versions } });
+	send({ type: 'ready', versions: { node: process.version, ...install.versions } });
 }
 
 main().catch((error) => {

@@ -4,30 +4,19 @@
  * the same job (Generic Credential Type → Header Auth, `Authorization: Bearer <key>`).
  */
 
-export const AGENT_ID = '65ff9abe3fdcbe533d3be143';
-export const PHONE_ID = '661d7fb88bcadcf1d86fd8b0';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const { AGENT_ID, PHONE_ID, awazNode, locator } = require('../test/fixtures');
+
 /** The HTTP Request node version a user gets today when adding the node (its defaultVersion). */
 export const HTTP_REQUEST_VERSION = 4.5;
-
-const locator = (value) => ({ __rl: true, mode: 'id', value });
 
 /** Credential data per type, as the bench's credentials helper hands it out. */
 export function credentialsFor(sandboxUrl, apiKey) {
 	return {
 		awazApi: { apiKey, baseUrl: sandboxUrl },
 		httpHeaderAuth: { name: 'Authorization', value: `Bearer ${apiKey}` },
-	};
-}
-
-export function awazNode(parameters, { credentialId = 'bench-cred', name = 'Awaz' } = {}) {
-	return {
-		id: `${name}-id`,
-		name,
-		type: 'n8n-nodes-awaz.awaz',
-		typeVersion: 1,
-		position: [0, 0],
-		parameters,
-		credentials: { awazApi: { id: credentialId, name: 'Awaz bench' } },
 	};
 }
 
@@ -67,19 +56,18 @@ export function contacts(count, tag) {
 
 // ---- 1 and 4: Schedule a Call per item -------------------------------------------------------
 
-export function awazSchedule(options = {}) {
+export function awazSchedule() {
 	return awazNode(
 		{
 			resource: 'call',
 			operation: 'schedule',
-			agentId: locator(AGENT_ID),
-			fromPhoneId: locator(PHONE_ID),
+			agentId: locator(AGENT_ID, 'id'),
+			fromPhoneId: locator(PHONE_ID, 'id'),
 			name: '={{ $json.name }}',
 			phone: '={{ $json.phone }}',
 			datetime: '',
 			options: {},
 		},
-		options,
 	);
 }
 
@@ -158,7 +146,7 @@ export function splitOutItems() {
 // ---- 3: Get Call per item ---------------------------------------------------------------------
 
 export function awazGetCall() {
-	return awazNode({ resource: 'call', operation: 'get', callId: locator('={{ $json.id }}'), options: {} });
+	return awazNode({ resource: 'call', operation: 'get', callId: locator('={{ $json.id }}', 'id'), options: {} });
 }
 
 export function httpGetCall(sandboxUrl) {
