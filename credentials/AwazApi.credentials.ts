@@ -25,16 +25,14 @@ export class AwazApi implements ICredentialType {
 			typeOptions: { password: true },
 			required: true,
 			default: '',
-			description:
-				'Create a key in the Awaz app under Settings → Integrations → API Keys',
+			description: 'Create a key in the Awaz app under Settings → Integrations → API Keys',
 		},
 		{
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',
 			default: 'https://api.awaz.ai',
-			description:
-				'Change only to reach Awaz through a proxy or to use a test server',
+			description: 'Change only to reach Awaz through a proxy or to use a test server',
 		},
 	];
 
@@ -58,7 +56,8 @@ export class AwazApi implements ICredentialType {
 				type: 'responseCode',
 				properties: {
 					value: 401,
-					message: 'No API key was sent. Enter the key from Awaz (Settings → Integrations → API Keys).',
+					message:
+						'No API key was sent. Enter the key from Awaz (Settings → Integrations → API Keys).',
 				},
 			},
 			{

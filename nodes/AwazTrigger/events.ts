@@ -41,7 +41,8 @@ function contentTypeOf(req: DeliveredRequest): string {
  * the trigger does not depend on the content type Awaz sends (it is undocumented).
  */
 function deliveredJson(req: DeliveredRequest): { value: unknown } | undefined {
-	if (contentTypeOf(req) === 'application/json' && req.body !== undefined) return { value: req.body };
+	if (contentTypeOf(req) === 'application/json' && req.body !== undefined)
+		return { value: req.body };
 	const raw = req.rawBody ?? req.body;
 	if (raw === undefined || raw === null) return undefined;
 	if (typeof raw !== 'string' && !Buffer.isBuffer(raw)) return { value: raw };

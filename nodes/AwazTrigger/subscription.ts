@@ -12,7 +12,9 @@ import { CALL_HOOKS_PATH } from '../shared/endpoints';
  * Someone is waiting in the editor while n8n activates or deactivates the workflow, so the waits
  * are shorter than an execution's: one rate-limit window (a minute) and half a minute of 503s.
  */
-export const LIFECYCLE_SCOPE: RequestScope = { settings: { maxRateLimitWait: 65, maxBusyWait: 30 } };
+export const LIFECYCLE_SCOPE: RequestScope = {
+	settings: { maxRateLimitWait: 65, maxBusyWait: 30 },
+};
 
 export interface Subscription extends SubscriptionFilter {
 	hookUrl: string;
@@ -64,7 +66,10 @@ export function lifecycleError(
 	);
 }
 
-export async function subscriptionsFor(ctx: IHookFunctions, hookUrl: string): Promise<Subscription[]> {
+export async function subscriptionsFor(
+	ctx: IHookFunctions,
+	hookUrl: string,
+): Promise<Subscription[]> {
 	const request: AwazRequest = { method: 'GET', path: CALL_HOOKS_PATH };
 	const listed = listItems(
 		ctx,

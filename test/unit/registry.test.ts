@@ -26,12 +26,20 @@ describe('the operation registry', () => {
 
 	it('lets only Call → Get run items side by side; the writes are the creating, deleting and top-up operations', () => {
 		const traits = Object.entries(awazOperations).flatMap(([resource, operations]) =>
-			Object.entries(operations).map(([operation, { traits }]) => ({ operation: `${resource}.${operation}`, ...traits })),
+			Object.entries(operations).map(([operation, { traits }]) => ({
+				operation: `${resource}.${operation}`,
+				...traits,
+			})),
 		);
 		expect(traits.filter((entry) => entry.parallelItems !== 1)).toEqual([
 			{ operation: 'call.get', writes: false, parallelItems: 8 },
 		]);
-		expect(traits.filter((entry) => entry.writes).map((entry) => entry.operation).sort()).toEqual([
+		expect(
+			traits
+				.filter((entry) => entry.writes)
+				.map((entry) => entry.operation)
+				.sort(),
+		).toEqual([
 			'call.schedule',
 			'contact.create',
 			'subscription.create',

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import type { AwazRequest, RequestScope } from '../../shared/transport';
 import type { AwazOperationNames, AwazResource } from './node.type';
@@ -38,7 +43,11 @@ export type ItemResult = { output: INodeExecutionData[] } | { error: unknown };
 /** What the router lends an operation's second phase. */
 export interface BatchTools {
 	/** One request for an item, with the item's Options (timeouts, waits) and its index on errors. */
-	request(itemIndex: number, request: AwazRequest, scope?: Pick<RequestScope, 'notFoundMessage'>): Promise<unknown>;
+	request(
+		itemIndex: number,
+		request: AwazRequest,
+		scope?: Pick<RequestScope, 'notFoundMessage'>,
+	): Promise<unknown>;
 }
 
 export interface AwazOperation {
@@ -51,11 +60,18 @@ export interface AwazOperation {
 	 * example: wait until every call scheduled in the first phase has an outcome). Returns the
 	 * results in the same item order. Runs only when no failure stops the node.
 	 */
-	afterItems?(this: IExecuteFunctions, results: ItemResult[], tools: BatchTools): Promise<ItemResult[]>;
+	afterItems?(
+		this: IExecuteFunctions,
+		results: ItemResult[],
+		tools: BatchTools,
+	): Promise<ItemResult[]>;
 }
 
 /** A resource's operations, one for each value `AwazOperationNames` lists for it. */
-export type ResourceOperations<R extends AwazResource> = Record<AwazOperationNames[R], AwazOperation>;
+export type ResourceOperations<R extends AwazResource> = Record<
+	AwazOperationNames[R],
+	AwazOperation
+>;
 
 /** Reads that harm nothing when sent early; one item at a time unless an operation says more. */
 export const ONE_AT_A_TIME_READ: OperationTraits = { writes: false, parallelItems: 1 };

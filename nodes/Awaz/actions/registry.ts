@@ -23,5 +23,7 @@ export const awazOperations: { [R in AwazResource]: ResourceOperations<R> } = {
 export function findOperation(resource: string, operation: string): AwazOperation | undefined {
 	if (!Object.prototype.hasOwnProperty.call(awazOperations, resource)) return undefined;
 	const operations = awazOperations[resource as AwazResource] as Record<string, AwazOperation>;
-	return Object.prototype.hasOwnProperty.call(operations, operation) ? operations[operation] : undefined;
+	return Object.prototype.hasOwnProperty.call(operations, operation)
+		? operations[operation]
+		: undefined;
 }

@@ -63,12 +63,20 @@ async function run(
 			for await (const page of awazPages.call(ctx, plan.request, plan.limit, scope)) emit(page);
 			return;
 		}
-		const elements = listItems(ctx, await awazApiRequest.call(ctx, plan.request, scope), plan.request, scope);
+		const elements = listItems(
+			ctx,
+			await awazApiRequest.call(ctx, plan.request, scope),
+			plan.request,
+			scope,
+		);
 		emit(plan.limit === undefined ? elements : elements.slice(0, plan.limit));
 		return;
 	}
 	const fingerprint = JSON.stringify(plan.request);
-	const earlier = operation.traits.writes && sent[itemIndex]?.request === fingerprint ? sent[itemIndex] : undefined;
+	const earlier =
+		operation.traits.writes && sent[itemIndex]?.request === fingerprint
+			? sent[itemIndex]
+			: undefined;
 	// n8n's Retry On Fail runs the node again on all of its items: hand back what was already done
 	// instead of, say, scheduling the same call twice, and never repeat a write Awaz may have done.
 	if (earlier?.output) {
@@ -145,7 +153,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		const plan = plans[itemIndex];
 		try {
 			if (plan instanceof Error) throw plan;
-			const settings = this.getNodeParameter('options', itemIndex, {}) as Partial<TransportSettings>;
+			const settings = this.getNodeParameter(
+				'options',
+				itemIndex,
+				{},
+			) as Partial<TransportSettings>;
 			await run(this, operation, plan, itemIndex, settings, sent, emit);
 			return { output: itemOutput };
 		} catch (error) {
@@ -176,7 +188,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		if ('output' in result) {
 			output.push(...result.output);
 		} else if (continueOnFail) {
-			output.push({ json: { error: (result.error as Error).message }, pairedItem: { item: itemIndex } });
+			output.push({
+				json: { error: (result.error as Error).message },
+				pairedItem: { item: itemIndex },
+			});
 		} else {
 			throw asNodeError(this, result.error, itemIndex);
 		}

@@ -46,7 +46,14 @@ function zoneOffsetMinutes(timezone: string, utcMs: number): number {
 		second: '2-digit',
 	}).formatToParts(new Date(utcMs));
 	const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-	const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+	const asUtc = Date.UTC(
+		get('year'),
+		get('month') - 1,
+		get('day'),
+		get('hour'),
+		get('minute'),
+		get('second'),
+	);
 	return Math.round((asUtc - Math.floor(utcMs / 1000) * 1000) / 60000);
 }
 
@@ -66,7 +73,14 @@ function parseDatetime(raw: string, timezone: string): string | undefined {
 	if (!match) return undefined;
 	const [, y, mo, d, h = '00', mi = '00', s = '00', , zone] = match;
 	const fields = [Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s)];
-	const wallClockMs = Date.UTC(fields[0], fields[1] - 1, fields[2], fields[3], fields[4], fields[5]);
+	const wallClockMs = Date.UTC(
+		fields[0],
+		fields[1] - 1,
+		fields[2],
+		fields[3],
+		fields[4],
+		fields[5],
+	);
 	const check = new Date(wallClockMs);
 	// Date.UTC rolls 2024-02-30 over to March: a real date survives the round trip.
 	if (
@@ -198,10 +212,14 @@ export function invalidField(
 	label: string,
 	problem: string,
 ): NodeOperationError {
-	return new NodeOperationError(ctx.getNode(), `The "${label}" field ${problem} [item ${itemIndex}]`, {
-		itemIndex,
-		description: 'Nothing was sent to Awaz for this item.',
-	});
+	return new NodeOperationError(
+		ctx.getNode(),
+		`The "${label}" field ${problem} [item ${itemIndex}]`,
+		{
+			itemIndex,
+			description: 'Nothing was sent to Awaz for this item.',
+		},
+	);
 }
 
 /**

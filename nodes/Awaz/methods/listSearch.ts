@@ -12,7 +12,11 @@ import type { AwazRequest } from '../../shared/transport';
 function matches(filter: string | undefined, ...texts: unknown[]): boolean {
 	if (!filter) return true;
 	const needle = filter.toLowerCase();
-	return texts.some((text) => String(text ?? '').toLowerCase().includes(needle));
+	return texts.some((text) =>
+		String(text ?? '')
+			.toLowerCase()
+			.includes(needle),
+	);
 }
 
 async function fetchList(ctx: ILoadOptionsFunctions, request: AwazRequest): Promise<IDataObject[]> {

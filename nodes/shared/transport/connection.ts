@@ -6,7 +6,11 @@ import type {
 } from 'n8n-workflow';
 
 /** Every n8n context that may talk to Awaz. */
-export type AwazContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
+export type AwazContext =
+	| IExecuteFunctions
+	| ILoadOptionsFunctions
+	| IHookFunctions
+	| IWebhookFunctions;
 
 export const AWAZ_CREDENTIAL = 'awazApi';
 const DEFAULT_BASE_URL = 'https://api.awaz.ai';

@@ -41,7 +41,8 @@ export function mayHaveBeenCarriedOut(error: unknown): boolean {
 	return (error as Partial<AwazApiError> | undefined)?.mayHaveBeenCarriedOut === true;
 }
 
-const CHECK_IN_AWAZ = 'Awaz may still have carried it out: check in Awaz before running the workflow again.';
+const CHECK_IN_AWAZ =
+	'Awaz may still have carried it out: check in Awaz before running the workflow again.';
 
 /**
  * The errors one request can end in, in words a user can act on, with the API key redacted. A

@@ -98,7 +98,9 @@ export class RateLimitGate {
 		const { remaining, resetAtMs, inFlight } = this.state;
 		if (remaining === undefined || resetAtMs === undefined) return 0;
 		if (now >= resetAtMs) return 0;
-		return remaining - inFlight > 0 ? 0 : Math.min(resetAtMs - now + RESET_MARGIN_MS, MAX_WINDOW_WAIT_MS);
+		return remaining - inFlight > 0
+			? 0
+			: Math.min(resetAtMs - now + RESET_MARGIN_MS, MAX_WINDOW_WAIT_MS);
 	}
 
 	started(): void {

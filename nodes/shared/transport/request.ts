@@ -33,7 +33,8 @@ export function rateLimitedDelay(
 		resetAtMs !== undefined
 			? resetAtMs - now + RESET_MARGIN_MS
 			: (readRetryAfterMs(headers, now) ?? 0);
-	if (untilReset > 0) return { delayMs: Math.min(untilReset, MAX_WINDOW_WAIT_MS), usedBackoff: false };
+	if (untilReset > 0)
+		return { delayMs: Math.min(untilReset, MAX_WINDOW_WAIT_MS), usedBackoff: false };
 	return { delayMs: backoffMs, usedBackoff: true };
 }
 
@@ -81,7 +82,10 @@ export async function awazApiRequest(
 			const retryIn = budget.nextReadRetry();
 			if (retryIn !== undefined) {
 				const { networkError, response } = attempt;
-				await pause(retryIn, networkError ? `network error ${networkError.code}` : `status ${response!.statusCode}`);
+				await pause(
+					retryIn,
+					networkError ? `network error ${networkError.code}` : `status ${response!.statusCode}`,
+				);
 				continue;
 			}
 		}
@@ -93,7 +97,10 @@ export async function awazApiRequest(
 		const status = response.statusCode;
 
 		if (status === 429) {
-			const { delayMs, usedBackoff } = rateLimitedDelay(response.headers, budget.rateLimit.backoffMs);
+			const { delayMs, usedBackoff } = rateLimitedDelay(
+				response.headers,
+				budget.rateLimit.backoffMs,
+			);
 			if (usedBackoff) budget.rateLimit.growBackoff();
 			if (!budget.rateLimit.spend(delayMs)) throw errors.rateLimitExhausted();
 			await pause(delayMs, 'Awaz answered 429 Too Many Requests');

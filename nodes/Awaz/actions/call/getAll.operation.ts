@@ -32,7 +32,13 @@ export const getAll: AwazOperation = {
 		const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 		const id = String(filters.id ?? '').trim();
 		// One call at most matches an id: one request, no walk through the pages.
-		if (id) return listPlan(this, itemIndex, { method: 'GET', path: CALLS_PATH, qs: { page: 0, id } }, false);
+		if (id)
+			return listPlan(
+				this,
+				itemIndex,
+				{ method: 'GET', path: CALLS_PATH, qs: { page: 0, id } },
+				false,
+			);
 		return listPlan(this, itemIndex, { method: 'GET', path: CALLS_PATH }, true);
 	},
 };

@@ -6,7 +6,11 @@ import { create } from './create.operation';
 import { deleteSubscription } from './delete.operation';
 import { getAll } from './getAll.operation';
 
-export const subscriptionOperations: ResourceOperations<'subscription'> = { create, delete: deleteSubscription, getAll };
+export const subscriptionOperations: ResourceOperations<'subscription'> = {
+	create,
+	delete: deleteSubscription,
+	getAll,
+};
 
 export const subscriptionDescription: INodeProperties[] = [
 	operationSelector(

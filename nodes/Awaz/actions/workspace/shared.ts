@@ -6,7 +6,6 @@ import type { AwazOperation } from '../operation';
 import { ONE_AT_A_TIME_WRITE } from '../operation';
 import { showFor } from '../common';
 
-
 /** Add Credits and Add Minutes differ only in the amount they top up and where they send it. */
 export function topUpOperation(amount: 'credits' | 'minutes', operation: string): AwazOperation {
 	const show = showFor('workspace', operation);
@@ -57,7 +56,12 @@ export function topUpOperation(amount: 'credits' | 'minutes', operation: string)
 			const values = readFields<IDataObject>(this, itemIndex, [
 				{ parameter: 'companyEmail', label: 'Company Email', kind: 'email' },
 				{ parameter: amount, label, kind: 'positiveNumber' },
-				{ parameter: 'additionalFields.companyId', label: 'Company ID', kind: 'id', optional: true },
+				{
+					parameter: 'additionalFields.companyId',
+					label: 'Company ID',
+					kind: 'id',
+					optional: true,
+				},
 			]);
 			const company: IDataObject = { email: values.companyEmail };
 			if (values.companyId) company.id = values.companyId;
