@@ -16,15 +16,19 @@ import {
 	UNKNOWN_CALL_ID,
 	UNSUBSCRIBE,
 	CREATE_CONTACT,
+	GET_AGENTS,
+	POST_CALLS,
 	byInputItem,
 	callIdItems,
 	captureLogs,
 	catalogue,
 	contactItems,
 	createdCalls,
+	createdNames,
 	hookItems,
 	leakCheck,
 	makeObjectId,
+	onlyItem1NotPlaced,
 	run,
 	scheduleItems,
 	withBed,
@@ -32,26 +36,26 @@ import {
 
 captureLogs();
 
-const POST_CALLS = { method: 'POST', path: '/v1/calls' } as const;
 /**
  * Item 1's lookup. Call → Get sends the items' lookups side by side, so a fault is aimed at the
  * item's own path rather than at "the second request".
  */
 const GET_ITEM_1_CALL = { method: 'GET', path: `/v1/calls/${CALL_IDS[1]}` } as const;
-const GET_AGENTS = { method: 'GET', path: '/v1/agents' } as const;
 const DELETE_HOOK = { method: 'DELETE', path: '/v1/hooks/calls' } as const;
 
-const MAY_HAVE_HAPPENED = 'Awaz may still have carried it out: check in Awaz before running the workflow again.';
+const MAY_HAVE_HAPPENED =
+	'Awaz may still have carried it out: check in Awaz before running the workflow again.';
 const esc = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** Calls the sandbox created, by the contact name the node sent. */
-const createdNames = (sb: Sandbox) => createdCalls(sb).map((call) => (call.contact as { name: string }).name);
 
 /** The subscriptions of the three hook items exist before the run. */
 const seedHooks = (indexes: number[]) => (sb: Sandbox) => {
 	const items = hookItems();
 	for (const index of indexes) {
-		sb.state.hooks.push({ hookUrl: String(items[index].hookUrl), agents: [], status: ['completed'] });
+		sb.state.hooks.push({
+			hookUrl: String(items[index].hookUrl),
+			agents: [],
+			status: ['completed'],
+		});
 	}
 };
 
@@ -60,7 +64,15 @@ const statusCases: FaultCase[] = [
 		name: '400 with a message from Awaz: the message is passed through',
 		params: SCHEDULE,
 		items: scheduleItems(),
-		faults: [{ ...POST_CALLS, kind: 'status', status: 400, body: { message: 'Agent is paused' }, after: 1 }],
+		faults: [
+			{
+				...POST_CALLS,
+				kind: 'status',
+				status: 400,
+				body: { message: 'Agent is paused' },
+				after: 1,
+			},
+		],
 		fails: {
 			item: 1,
 			message: /^Awaz refused POST \/v1\/calls \(400\): Agent is paused$/,
@@ -69,8 +81,7 @@ const statusCases: FaultCase[] = [
 		},
 		attempts: 1,
 		single: true,
-		check: ({ sb, variant }) =>
-			expect(createdNames(sb)).toEqual(variant === 'stop' ? ['Person 0'] : ['Person 0', 'Person 2']),
+		check: onlyItem1NotPlaced,
 	},
 	{
 		name: "400 from Awaz's own validation (a from-phone id that is not the workspace's)",
@@ -78,7 +89,8 @@ const statusCases: FaultCase[] = [
 		items: scheduleItems({ 1: { from: makeObjectId(0xabc) } }),
 		fails: {
 			item: 1,
-			message: /^Awaz refused POST \/v1\/calls \(400\): from must be the id of one of your phones; from: must be the id of one of your phones$/,
+			message:
+				/^Awaz refused POST \/v1\/calls \(400\): from must be the id of one of your phones; from: must be the id of one of your phones$/,
 			description: /Nothing was changed in Awaz/,
 			httpCode: '400',
 		},
@@ -112,11 +124,14 @@ const statusCases: FaultCase[] = [
 		name: '401: no API key reached Awaz',
 		params: GET_CALL,
 		items: callIdItems(),
-		faults: [{ ...GET_ITEM_1_CALL, kind: 'status', status: 401, body: { message: 'Unauthorized' } }],
+		faults: [
+			{ ...GET_ITEM_1_CALL, kind: 'status', status: 401, body: { message: 'Unauthorized' } },
+		],
 		fails: {
 			item: 1,
 			message: /^Awaz says no API key was sent \(401\)$/,
-			description: /^Open the Awaz credential and enter the API key from Awaz \(Settings → Integrations → API Keys\)\.$/,
+			description:
+				/^Open the Awaz credential and enter the API key from Awaz \(Settings → Integrations → API Keys\)\.$/,
 			httpCode: '401',
 		},
 		attempts: 1,
@@ -130,7 +145,8 @@ const statusCases: FaultCase[] = [
 		fails: {
 			item: 1,
 			message: /^Awaz rejected the API key \(403\)$/,
-			description: /^Check that the key in the Awaz credential was copied whole and has not been deleted in Awaz\./,
+			description:
+				/^Check that the key in the Awaz credential was copied whole and has not been deleted in Awaz\./,
 			httpCode: '403',
 		},
 		attempts: 1,
@@ -204,11 +220,19 @@ const statusCases: FaultCase[] = [
 		params: GET_CALL,
 		items: callIdItems(),
 		faults: [
-			{ ...GET_ITEM_1_CALL, kind: 'status', status: 500, body: { error: 'database unavailable' }, times: 3 },
+			{
+				...GET_ITEM_1_CALL,
+				kind: 'status',
+				status: 500,
+				body: { error: 'database unavailable' },
+				times: 3,
+			},
 		],
 		fails: {
 			item: 1,
-			message: new RegExp(`^Awaz failed on GET /v1/calls/${CALL_IDS[1]} \\(500\\): database unavailable$`),
+			message: new RegExp(
+				`^Awaz failed on GET /v1/calls/${CALL_IDS[1]} \\(500\\): database unavailable$`,
+			),
 			description: /^An error on Awaz's side\. Try again later\.$/,
 			httpCode: '500',
 		},
@@ -265,7 +289,9 @@ const bodyCases: FaultCase[] = [
 		faults: [{ ...GET_ITEM_1_CALL, kind: 'garbled' }],
 		fails: {
 			item: 1,
-			message: new RegExp(`^Awaz answered GET /v1/calls/${CALL_IDS[1]} with a response that is not valid JSON$`),
+			message: new RegExp(
+				`^Awaz answered GET /v1/calls/${CALL_IDS[1]} with a response that is not valid JSON$`,
+			),
 			description: /^The response started with: \{"items": \[$/,
 			httpCode: '200',
 		},
@@ -363,7 +389,11 @@ const bodyCases: FaultCase[] = [
 		faults: [{ ...GET_AGENTS, kind: 'empty', after: 1 }],
 		attempts: 1,
 		check: ({ result }) =>
-			expect(byInputItem(result.output, 3).map((group) => group.length)).toEqual([AGENT_COUNT, 0, AGENT_COUNT]),
+			expect(byInputItem(result.output, 3).map((group) => group.length)).toEqual([
+				AGENT_COUNT,
+				0,
+				AGENT_COUNT,
+			]),
 	},
 	{
 		name: 'a list response that is not a list ({"items":"nope"})',
@@ -403,7 +433,8 @@ const bodyCases: FaultCase[] = [
 
 /** Arrival times of the requests the fault hit and the retry after it. */
 /** The requests for item 1's call, in arrival order (the items' lookups interleave). */
-const item1Requests = (sb: Sandbox) => sb.requests.filter((request) => request.path === GET_ITEM_1_CALL.path);
+const item1Requests = (sb: Sandbox) =>
+	sb.requests.filter((request) => request.path === GET_ITEM_1_CALL.path);
 /** Milliseconds between item 1's faulted request and its retry. */
 const retryGap = (sb: Sandbox) => item1Requests(sb)[1].time - item1Requests(sb)[0].time;
 
@@ -445,7 +476,8 @@ const networkCases: FaultCase[] = [
 		fails: {
 			item: 1,
 			message: new RegExp(`^Awaz did not answer GET /v1/calls/${CALL_IDS[1]} within 1 s$`),
-			description: /^The request timed out\. A longer timeout can be set under Options → Timeout\.$/,
+			description:
+				/^The request timed out\. A longer timeout can be set under Options → Timeout\.$/,
 		},
 		attempts: 3,
 		single: true,
@@ -499,7 +531,8 @@ const networkCases: FaultCase[] = [
 		fails: {
 			item: 1,
 			message: /^Could not reach Awaz for GET \/v1\/agents$/,
-			description: /^The connection failed \(E[A-Z_]+\) before an answer arrived\. Check the Base URL in the Awaz credential and the network\.$/,
+			description:
+				/^The connection failed \(E[A-Z_]+\) before an answer arrived\. Check the Base URL in the Awaz credential and the network\.$/,
 		},
 		attempts: 3,
 	},
@@ -512,7 +545,9 @@ catalogue('network faults', networkCases);
 describe('a bad credential fails every item, each with its own error item', () => {
 	test('no API key in the credential: Awaz answers 401 to each item', async () => {
 		await withBed({ apiKey: '' }, async ({ sb, env }) => {
-			const result = await run('401 for real', env, SCHEDULE, scheduleItems(), { continueOnFail: true });
+			const result = await run('401 for real', env, SCHEDULE, scheduleItems(), {
+				continueOnFail: true,
+			});
 			expect(result.error).toBeUndefined();
 			expect(result.output).toHaveLength(3);
 			result.output.forEach((entry, index) => {

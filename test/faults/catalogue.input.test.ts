@@ -225,8 +225,15 @@ catalogue('bad input', cases);
 describe('pre-flight: every item is checked before the first request', () => {
 	test('On Error → Stop, 3 calls to schedule, the 3rd invalid: error for item 2 and zero requests', async () => {
 		await withBed({}, async ({ sb, env }) => {
-			const result = await run('pre-flight', env, SCHEDULE, scheduleItems({ 2: { phone: '12345' } }));
-			expect(result.error?.message).toMatch(/^The "Phone Number" field "12345" is not .* \[item 2\]$/);
+			const result = await run(
+				'pre-flight',
+				env,
+				SCHEDULE,
+				scheduleItems({ 2: { phone: '12345' } }),
+			);
+			expect(result.error?.message).toMatch(
+				/^The "Phone Number" field "12345" is not .* \[item 2\]$/,
+			);
 			expect(result.error?.description).toBe('Nothing was sent to Awaz for this item.');
 			expect(result.error?.context?.itemIndex).toBe(2);
 			// Items 0 and 1 were valid, but nobody was called: fixing item 2 and running again
@@ -261,10 +268,18 @@ describe('pre-flight: every item is checked before the first request', () => {
 				{ continueOnFail: true },
 			);
 			expect(result.error).toBeUndefined();
-			expect(result.output.map((entry) => entry.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
-			expect(result.output[0].json).toEqual({ error: 'The "Agent" field is empty; give an id [item 0]' });
+			expect(result.output.map((entry) => entry.pairedItem)).toEqual([
+				{ item: 0 },
+				{ item: 1 },
+				{ item: 2 },
+			]);
+			expect(result.output[0].json).toEqual({
+				error: 'The "Agent" field is empty; give an id [item 0]',
+			});
 			expect(result.output[1].json).toMatchObject({ contact: { name: 'Person 1' } });
-			expect(String(result.output[2].json.error)).toMatch(/^The "Date and Time" field "31\/12\/2030" .*\[item 2\]$/);
+			expect(String(result.output[2].json.error)).toMatch(
+				/^The "Date and Time" field "31\/12\/2030" .*\[item 2\]$/,
+			);
 			expect(sb.requests).toHaveLength(1);
 			expect(createdCalls(sb)).toHaveLength(1);
 		});

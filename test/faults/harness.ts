@@ -14,7 +14,15 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import path from 'node:path';
 
-import { AGENT_ID, awazNode, CALL_IDS, COMPANY_EMAIL, locator, PHONE_ID, SEEDED_CALLS } from '../fixtures';
+import {
+	AGENT_ID,
+	awazNode,
+	CALL_IDS,
+	COMPANY_EMAIL,
+	locator,
+	PHONE_ID,
+	SEEDED_CALLS,
+} from '../fixtures';
 import type { NodeSettings } from '../fixtures';
 import type { Environment, RunResult } from '../runner';
 import { environment, PACKAGE_DIR, runNode } from '../runner';
@@ -39,6 +47,12 @@ export const FAST = { timeout: 1, maxBusyWait: 3, maxRateLimitWait: 3 };
 
 const byId = (value: string) => locator(value, 'id');
 
+type Overrides = Record<number, IDataObject>;
+
+/** `count` input items, item i made by `make(i)` and changed by `overrides[i]`. */
+const batch = (make: (i: number) => IDataObject, overrides: Overrides, count = 3): IDataObject[] =>
+	Array.from({ length: count }, (_, i) => ({ ...make(i), ...overrides[i] }));
+
 export const SCHEDULE = {
 	resource: 'call',
 	operation: 'schedule',
@@ -50,15 +64,18 @@ export const SCHEDULE = {
 };
 
 /** Three people to call; `overrides[i]` changes item i. */
-export function scheduleItems(overrides: Record<number, IDataObject> = {}, count = 3): IDataObject[] {
-	return Array.from({ length: count }, (_, i) => ({
-		agent: AGENT_ID,
-		from: PHONE_ID,
-		name: `Person ${i}`,
-		phone: `+1415555${String(100 + i).padStart(4, '0')}`,
-		datetime: '2030-01-01T09:00:00+01:00',
-		...overrides[i],
-	}));
+export function scheduleItems(overrides: Overrides = {}, count = 3): IDataObject[] {
+	return batch(
+		(i) => ({
+			agent: AGENT_ID,
+			from: PHONE_ID,
+			name: `Person ${i}`,
+			phone: `+1415555${String(100 + i).padStart(4, '0')}`,
+			datetime: '2030-01-01T09:00:00+01:00',
+		}),
+		overrides,
+		count,
+	);
 }
 
 export const CREATE_CONTACT = {
@@ -69,13 +86,11 @@ export const CREATE_CONTACT = {
 	additionalFields: { email: '={{ $json.email }}' },
 };
 
-export function contactItems(overrides: Record<number, IDataObject> = {}): IDataObject[] {
-	return [0, 1, 2].map((i) => ({
-		name: `Contact ${i}`,
-		phone: `+4930123456${i}`,
-		email: `contact${i}@example.com`,
-		...overrides[i],
-	}));
+export function contactItems(overrides: Overrides = {}): IDataObject[] {
+	return batch(
+		(i) => ({ name: `Contact ${i}`, phone: `+4930123456${i}`, email: `contact${i}@example.com` }),
+		overrides,
+	);
 }
 
 export const SUBSCRIBE = {
@@ -92,12 +107,11 @@ export const UNSUBSCRIBE = {
 	hookUrl: '={{ $json.hookUrl }}',
 };
 
-export function hookItems(overrides: Record<number, IDataObject> = {}): IDataObject[] {
-	return [0, 1, 2].map((i) => ({
-		hookUrl: `https://example.com/awaz-events/${i}`,
-		statuses: ['completed', 'failed'],
-		...overrides[i],
-	}));
+export function hookItems(overrides: Overrides = {}): IDataObject[] {
+	return batch(
+		(i) => ({ hookUrl: `https://example.com/awaz-events/${i}`, statuses: ['completed', 'failed'] }),
+		overrides,
+	);
 }
 
 export const ADD_CREDITS = {
@@ -114,14 +128,14 @@ export const ADD_MINUTES = {
 	minutes: '={{ $json.amount }}',
 };
 
-export function topUpItems(overrides: Record<number, IDataObject> = {}): IDataObject[] {
-	return [0, 1, 2].map((i) => ({ email: COMPANY_EMAIL, amount: 10 + i, ...overrides[i] }));
+export function topUpItems(overrides: Overrides = {}): IDataObject[] {
+	return batch((i) => ({ email: COMPANY_EMAIL, amount: 10 + i }), overrides);
 }
 
 export const GET_CALL = { resource: 'call', operation: 'get', callId: byId('={{ $json.id }}') };
 
-export function callIdItems(overrides: Record<number, IDataObject> = {}): IDataObject[] {
-	return CALL_IDS.map((id, i) => ({ id, ...overrides[i] }));
+export function callIdItems(overrides: Overrides = {}): IDataObject[] {
+	return batch((i) => ({ id: CALL_IDS[i] }), overrides, CALL_IDS.length);
 }
 
 export const LIST_AGENTS = { resource: 'agent', operation: 'getAll', returnAll: true };
@@ -204,7 +218,8 @@ export function byInputItem(output: INodeExecutionData[], count: number): INodeE
 	const groups: INodeExecutionData[][] = Array.from({ length: count }, () => []);
 	for (const entry of output) {
 		const paired = entry.pairedItem;
-		const index = typeof paired === 'number' ? paired : Array.isArray(paired) ? paired[0]?.item : paired?.item;
+		const index =
+			typeof paired === 'number' ? paired : Array.isArray(paired) ? paired[0]?.item : paired?.item;
 		expect(typeof index).toBe('number');
 		groups[index as number].push(entry);
 	}
@@ -213,6 +228,21 @@ export function byInputItem(output: INodeExecutionData[], count: number): INodeE
 
 /** Calls the sandbox created (it appends them after the seeded ones). */
 export const createdCalls = (sb: Sandbox) => sb.state.calls.slice(SEEDED_CALLS);
+
+/** Calls the sandbox created, by the contact name the node sent. */
+export const createdNames = (sb: Sandbox) =>
+	createdCalls(sb).map((call) => (call.contact as { name: string }).name);
+
+/** Requests that faults are aimed at. */
+export const POST_CALLS = { method: 'POST', path: '/v1/calls' } as const;
+export const GET_AGENTS = { method: 'GET', path: '/v1/agents' } as const;
+
+/**
+ * The check of a Call → Schedule case whose item 1 failed with nothing placed: On Error → Stop
+ * placed item 0's call only, Continue On Fail items 0's and 2's.
+ */
+export const onlyItem1NotPlaced: FaultCase['check'] = ({ sb, variant }) =>
+	expect(createdNames(sb)).toEqual(variant === 'stop' ? ['Person 0'] : ['Person 0', 'Person 2']);
 
 /* ------------------------------------------------------------------------------------------------
  * The table-driven catalogue.
@@ -279,9 +309,15 @@ export function catalogue(title: string, cases: FaultCase[]): void {
 							const faults = typeof c.faults === 'function' ? c.faults() : (c.faults ?? []);
 							for (const fault of faults) sb.inject(fault);
 							const parameters = { options: FAST, ...c.params };
-							const result = await run(`${title} / ${c.name} / ${variant}`, env, parameters, c.items, {
-								continueOnFail: variant === 'continue',
-							});
+							const result = await run(
+								`${title} / ${c.name} / ${variant}`,
+								env,
+								parameters,
+								c.items,
+								{
+									continueOnFail: variant === 'continue',
+								},
+							);
 							assertCase(c, variant, sb, result);
 							c.check?.({ sb, result, variant });
 						});
@@ -305,7 +341,8 @@ function traitsOf(resource: unknown, operation: unknown): OperationTraits {
 		awazOperations: Record<string, Record<string, { traits: OperationTraits }>>;
 	};
 	const traits = awazOperations[String(resource)]?.[String(operation)]?.traits;
-	if (!traits) throw new Error(`${registry} declares no operation ${String(resource)} → ${String(operation)}`);
+	if (!traits)
+		throw new Error(`${registry} declares no operation ${String(resource)} → ${String(operation)}`);
 	return traits;
 }
 
@@ -405,7 +442,9 @@ export function captureLogs(): void {
 			(...args: unknown[]): void => {
 				if (!capturing) return;
 				const [message, ...rest] = args;
-				const extra = rest.map((arg) => (typeof arg === 'string' ? arg : safeStringify(arg))).join(' ');
+				const extra = rest
+					.map((arg) => (typeof arg === 'string' ? arg : safeStringify(arg)))
+					.join(' ');
 				logLines.push(`${where}.${level}: ${String(message)}${extra ? ` ${extra}` : ''}`);
 			};
 		for (const level of LEVELS) {
@@ -445,7 +484,9 @@ export function leakCheck(options: { expectLogLine?: RegExp } = {}): void {
 			}
 			const leaks = [
 				...seen.filter(({ text }) => text.includes(API_KEY)).map(({ label }) => label),
-				...logLines.filter((line) => line.includes(API_KEY)).map((line) => `log: ${line.slice(0, 200)}`),
+				...logLines
+					.filter((line) => line.includes(API_KEY))
+					.map((line) => `log: ${line.slice(0, 200)}`),
 			];
 			expect(leaks).toEqual([]);
 		});

@@ -78,9 +78,7 @@ export interface ExpectedRequest {
 export function expectRequests(sb: Sandbox, expected: ExpectedRequest[]) {
 	expect(
 		sb.requests.map(({ method, path, query, body }) => ({ method, path, query, body })),
-	).toEqual(
-		expected.map(({ method, path, query = {}, body }) => ({ method, path, query, body })),
-	);
+	).toEqual(expected.map(({ method, path, query = {}, body }) => ({ method, path, query, body })));
 	for (const request of sb.requests) {
 		expect(request.headers.authorization).toBe(`Bearer ${API_KEY}`);
 	}
@@ -99,7 +97,13 @@ export function visibleText(result: RunResult): string {
 		{ output: result.output, error: result.error, runData: result.run.data.resultData.runData },
 		(_key, value: unknown) =>
 			value instanceof Error
-				? { ...value, name: value.name, message: value.message, stack: value.stack, cause: value.cause }
+				? {
+						...value,
+						name: value.name,
+						message: value.message,
+						stack: value.stack,
+						cause: value.cause,
+					}
 				: value,
 	);
 }

@@ -30,7 +30,12 @@ function resolver(env: Environment) {
 	const node = awazNode({});
 	const workflow = n8n.newWorkflow(env, { id: 'credential-test', nodes: [node] });
 	return (value: unknown) =>
-		resolveWithCredentials(workflow, node, value, env.credentials.awazApi as unknown as ICredentialDataDecryptedObject);
+		resolveWithCredentials(
+			workflow,
+			node,
+			value,
+			env.credentials.awazApi as unknown as ICredentialDataDecryptedObject,
+		);
 }
 
 export async function testCredential(env: Environment): Promise<CredentialTestResult> {
@@ -58,7 +63,9 @@ export async function testCredential(env: Environment): Promise<CredentialTestRe
 		)) as IN8nHttpFullResponse;
 	} catch (error) {
 		// n8n reports a request that got no answer by its error code.
-		const code = (error as { cause?: { code?: string }; code?: string }).cause?.code ?? (error as { code?: string }).code;
+		const code =
+			(error as { cause?: { code?: string }; code?: string }).cause?.code ??
+			(error as { code?: string }).code;
 		return { status: 'Error', message: code ?? (error as Error).message };
 	}
 
@@ -79,7 +86,10 @@ export async function testCredential(env: Environment): Promise<CredentialTestRe
 		}
 	}
 	if (!succeeded) {
-		return { status: 'Error', message: statusMessage || `Received HTTP status code: ${statusCode}` };
+		return {
+			status: 'Error',
+			message: statusMessage || `Received HTTP status code: ${statusCode}`,
+		};
 	}
 	return { status: 'OK', message: 'Connection successful!' };
 }

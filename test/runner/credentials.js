@@ -42,13 +42,15 @@ function helperClassFor(workflowLib) {
 		/** A generic `authenticate` block: every key and value may be a `$credentials` expression. */
 		async authenticate(credentials, typeName, requestOptions, workflow, node) {
 			const { authenticate } = this.credentialType(typeName);
-			if (typeof authenticate === 'function') return await authenticate(credentials, requestOptions);
+			if (typeof authenticate === 'function')
+				return await authenticate(credentials, requestOptions);
 			if (!authenticate || authenticate.type !== 'generic') return requestOptions;
 			const resolve = (value) => resolveWithCredentials(workflow, node, value, credentials);
 			const options = { ...requestOptions };
 			for (const [target, entries] of Object.entries(authenticate.properties)) {
 				options[target] = { ...(options[target] ?? {}) };
-				for (const [key, value] of Object.entries(entries)) options[target][resolve(key)] = resolve(value);
+				for (const [key, value] of Object.entries(entries))
+					options[target][resolve(key)] = resolve(value);
 			}
 			return options;
 		}

@@ -52,7 +52,12 @@ export interface WorkflowResult {
 	/** The last node's items on its first output, or [] when it produced none. */
 	output: INodeExecutionData[];
 	/** The error that stopped the workflow, if any (a NodeApiError or NodeOperationError). */
-	error?: { message: string; description?: string | null; context?: IDataObject; httpCode?: string | null };
+	error?: {
+		message: string;
+		description?: string | null;
+		context?: IDataObject;
+		httpCode?: string | null;
+	};
 }
 
 export interface InProcessN8n {
@@ -63,7 +68,10 @@ export interface InProcessN8n {
 		hooks: ExecutionLifecycleHooks,
 		credentials?: CredentialData,
 	): IWorkflowExecuteAdditionalData;
-	newWorkflow(env: EngineEnvironment, workflow: { id: string; nodes: INode[]; active?: boolean }): Workflow;
+	newWorkflow(
+		env: EngineEnvironment,
+		workflow: { id: string; nodes: INode[]; active?: boolean },
+	): Workflow;
 	runWorkflow(env: EngineEnvironment, run: WorkflowRun): Promise<WorkflowResult>;
 }
 

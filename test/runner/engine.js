@@ -53,7 +53,9 @@ function inProcessN8n({ core, workflow: workflowLib }) {
 	function nodeTypesOf(loader, otherNodeTypes) {
 		const byName = (type) => {
 			if (otherNodeTypes[type]) return otherNodeTypes[type];
-			const shortName = type.startsWith(`${PACKAGE_NAME}.`) ? type.slice(PACKAGE_NAME.length + 1) : type;
+			const shortName = type.startsWith(`${PACKAGE_NAME}.`)
+				? type.slice(PACKAGE_NAME.length + 1)
+				: type;
 			const loaded = loader.nodeTypes[shortName];
 			if (!loaded) throw new Error(`Unknown node type ${type}`);
 			return loaded.type;
@@ -140,15 +142,25 @@ function inProcessN8n({ core, workflow: workflowLib }) {
 			createdAt: new Date(),
 			updatedAt: new Date(),
 		});
-		const finished = new Promise((resolve) => hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)));
+		const finished = new Promise((resolve) =>
+			hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)),
+		);
 		const runExecutionData = workflowLib.createRunExecutionData({
 			executionData: {
 				nodeExecutionStack: [
-					{ node: workflow.getNode(nodes[0].name), data: { main: [items.map((json) => ({ json }))] }, source: null },
+					{
+						node: workflow.getNode(nodes[0].name),
+						data: { main: [items.map((json) => ({ json }))] },
+						source: null,
+					},
 				],
 			},
 		});
-		const execute = new core.WorkflowExecute(additionalData(env, hooks, credentials), mode, runExecutionData);
+		const execute = new core.WorkflowExecute(
+			additionalData(env, hooks, credentials),
+			mode,
+			runExecutionData,
+		);
 		await execute.processRunExecutionData(workflow);
 		const run = await finished;
 		const nodeRuns = run.data.resultData.runData[nodes[nodes.length - 1].name] ?? [];
@@ -159,4 +171,11 @@ function inProcessN8n({ core, workflow: workflowLib }) {
 	return { loadPackage, environment, additionalData, newWorkflow, runWorkflow };
 }
 
-module.exports = { inProcessN8n, PACKAGE_DIR, PACKAGE_NAME, AWAZ_NODE, AWAZ_TRIGGER_NODE, BASE_URL };
+module.exports = {
+	inProcessN8n,
+	PACKAGE_DIR,
+	PACKAGE_NAME,
+	AWAZ_NODE,
+	AWAZ_TRIGGER_NODE,
+	BASE_URL,
+};

@@ -27,7 +27,11 @@ export async function environment(credentials: AwazCredentials): Promise<Environ
 export type RunResult = WorkflowResult;
 
 /** Executes one node on the given input items, as the first node of a manual execution. */
-export async function runNode(env: Environment, node: INode, items: IDataObject[] = [{}]): Promise<RunResult> {
+export async function runNode(
+	env: Environment,
+	node: INode,
+	items: IDataObject[] = [{}],
+): Promise<RunResult> {
 	return await n8n.runWorkflow(env, { nodes: [node], items });
 }
 

@@ -27,7 +27,10 @@ export const WEBHOOK_ID = '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
 function triggerWorkflow(env: Environment, parameters: IDataObject) {
 	const node = awazTriggerNode(parameters, WEBHOOK_ID);
 	const workflow = n8n.newWorkflow(env, { id: 'trigger-workflow', nodes: [node], active: true });
-	const additionalData = n8n.additionalData(env, new ExecutionLifecycleHooks('trigger', 'x', {} as never));
+	const additionalData = n8n.additionalData(
+		env,
+		new ExecutionLifecycleHooks('trigger', 'x', {} as never),
+	);
 	return { workflow, node, additionalData };
 }
 
@@ -69,7 +72,11 @@ function webhookDataOf(
  * `deactivate` is deleteWebhook (delete, mode 'internal'). Contexts share the workflow, so its
  * static data carries over from one call to the next as it does in n8n.
  */
-export function triggerLifecycle(env: Environment, parameters: IDataObject, options: TriggerOptions = {}) {
+export function triggerLifecycle(
+	env: Environment,
+	parameters: IDataObject,
+	options: TriggerOptions = {},
+) {
 	const { workflow, node, additionalData } = triggerWorkflow(env, parameters);
 	if (options.staticData) workflow.overrideStaticData(options.staticData);
 	const base = options.baseUrl ?? BASE_URL;
@@ -85,8 +92,10 @@ export function triggerLifecycle(env: Environment, parameters: IDataObject, opti
 	const nodeType = env.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
 	const methods = nodeType.webhookMethods?.default;
 	if (!methods) throw new Error(`${node.type} has no webhookMethods.default`);
-	const context = (contextMode: 'trigger' | 'manual' | 'internal', contextActivation: WorkflowActivateMode) =>
-		new HookContext(workflow, node, additionalData, contextMode, contextActivation, webhookData);
+	const context = (
+		contextMode: 'trigger' | 'manual' | 'internal',
+		contextActivation: WorkflowActivateMode,
+	) => new HookContext(workflow, node, additionalData, contextMode, contextActivation, webhookData);
 	return {
 		workflow,
 		node,
