@@ -20,7 +20,8 @@ function loadInstall(n8nDir) {
 	const ownDist = path.join(PACKAGE_DIR, 'dist') + path.sep;
 	const originalResolve = Module._resolveFilename;
 	Module._resolveFilename = function (request, parent, ...rest) {
-		if (redirected.test(request) && parent?.filename?.startsWith(ownDist)) return resolveFromN8n(request);
+		if (redirected.test(request) && parent?.filename?.startsWith(ownDist))
+			return resolveFromN8n(request);
 		return originalResolve.call(this, request, parent, ...rest);
 	};
 
@@ -46,7 +47,10 @@ async function benchEnvironment(install) {
 	const { SplitOut } = install.fromNodesBase('nodes/Transform/SplitOut/SplitOut.node.js');
 	const { HttpHeaderAuth } = install.fromNodesBase('credentials/HttpHeaderAuth.credentials.js');
 	const env = await n8n.environment({
-		nodeTypes: { 'n8n-nodes-base.httpRequest': new HttpRequest(), 'n8n-nodes-base.splitOut': new SplitOut() },
+		nodeTypes: {
+			'n8n-nodes-base.httpRequest': new HttpRequest(),
+			'n8n-nodes-base.splitOut': new SplitOut(),
+		},
 		credentialTypes: { httpHeaderAuth: new HttpHeaderAuth() },
 	});
 	// One engine: a NodeApiError from our package must be the install's class too (WorkflowExecute

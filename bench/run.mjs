@@ -54,7 +54,8 @@ const NO_LIMIT = 1_000_000;
 const JOB_TIMEOUT_MS = 180_000;
 const READY_TIMEOUT_MS = 60_000;
 
-const log = (...parts) => console.error(`[bench +${((Date.now() - started) / 1000).toFixed(1)}s]`, ...parts);
+const log = (...parts) =>
+	console.error(`[bench +${((Date.now() - started) / 1000).toFixed(1)}s]`, ...parts);
 const started = Date.now();
 
 // ---- workers ----------------------------------------------------------------------------------
@@ -88,12 +89,16 @@ class Worker {
 	/** The next message of `type` (or a failure), within `timeoutMs`. */
 	next(type, timeoutMs) {
 		return new Promise((resolve, reject) => {
-			const timer = setTimeout(() => finish(new Error(`${this.label}: no '${type}' within ${timeoutMs / 1000} s`)), timeoutMs);
+			const timer = setTimeout(
+				() => finish(new Error(`${this.label}: no '${type}' within ${timeoutMs / 1000} s`)),
+				timeoutMs,
+			);
 			const onMessage = (message) => {
 				if (message.type === type) finish(undefined, message);
 				else if (message.type === 'failed') finish(new Error(`${this.label}: ${message.message}`));
 			};
-			const onExit = (code) => finish(new Error(`${this.label}: worker exited (${code}) before '${type}'`));
+			const onExit = (code) =>
+				finish(new Error(`${this.label}: worker exited (${code}) before '${type}'`));
 			const finish = (error, message) => {
 				clearTimeout(timer);
 				this.child.off('message', onMessage);
@@ -182,21 +187,27 @@ function scheduleOutcome(sb, items, runs) {
 		if (count > 0) ok++;
 		duplicates += Math.max(0, count - 1);
 	}
-	const posts = sb.requests.filter((request) => request.method === 'POST' && request.path === '/v1/calls');
+	const posts = sb.requests.filter(
+		(request) => request.method === 'POST' && request.path === '/v1/calls',
+	);
 	const times = posts.map((request) => request.time);
 	const firstAt = Math.min(...times);
 	const lastAt = Math.max(...times);
 	const spanMs = lastAt - firstAt;
 	const { floorMs, rawFloorMs } = spanFloor(firstAt, items.length);
-	const wallMs = Math.max(...runs.map((run) => run.endedAt)) - Math.min(...runs.map((run) => run.startedAt));
+	const wallMs =
+		Math.max(...runs.map((run) => run.endedAt)) - Math.min(...runs.map((run) => run.startedAt));
 	const statuses = {};
 	for (const request of posts) statuses[request.status] = (statuses[request.status] ?? 0) + 1;
 	// How fast requests follow each other inside a window: a sequential client's pace.
 	const gaps = [];
 	for (let i = 1; i < times.length; i++) {
-		if (Math.floor(times[i] / WINDOW_MS) === Math.floor(times[i - 1] / WINDOW_MS)) gaps.push(times[i] - times[i - 1]);
+		if (Math.floor(times[i] / WINDOW_MS) === Math.floor(times[i - 1] / WINDOW_MS))
+			gaps.push(times[i] - times[i - 1]);
 	}
-	const inFirstWindow = times.filter((time) => Math.floor(time / WINDOW_MS) === Math.floor(firstAt / WINDOW_MS)).length;
+	const inFirstWindow = times.filter(
+		(time) => Math.floor(time / WINDOW_MS) === Math.floor(firstAt / WINDOW_MS),
+	).length;
 	return {
 		n: items.length,
 		ok,
@@ -229,25 +240,40 @@ const record = (row) => {
  * executions in one n8n process, else one process each. `firstRequestAt` (ms into a window) times
  * the start so that the first request lands there (within a few ms).
  */
-async function scheduleJob(workload, variant, makeNodes, { tags = ['A'], n = SCHEDULE_N, processes = 1, firstRequestAt } = {}) {
-	await withSandbox({ rateLimit: { limit: LIMIT, windowMs: WINDOW_MS }, callCount: 0 }, async (sb) => {
-		const credentials = wf.credentialsFor(sb.url, API_KEY);
-		const specs = tags.map((tag) => ({ nodes: makeNodes(sb.url), items: wf.contacts(n, tag), credentials }));
-		const workers = await startWorkers(processes, variant);
-		try {
-			const startAt = firstRequestAt === undefined ? undefined : await startTimedAt(workers[0], makeNodes, firstRequestAt, n);
-			sb.clearLog();
-			const replies =
-				processes === 1
-					? [await workers[0].go(specs, false, startAt)]
-					: await Promise.all(workers.map((worker, i) => worker.go([specs[i]], false, startAt)));
-			const runs = replies.flatMap((reply) => reply.runs);
-			const items = specs.flatMap((spec) => spec.items);
-			record({ workload, variant, kind: 'schedule', data: scheduleOutcome(sb, items, runs) });
-		} finally {
-			workers.forEach((worker) => worker.close());
-		}
-	});
+async function scheduleJob(
+	workload,
+	variant,
+	makeNodes,
+	{ tags = ['A'], n = SCHEDULE_N, processes = 1, firstRequestAt } = {},
+) {
+	await withSandbox(
+		{ rateLimit: { limit: LIMIT, windowMs: WINDOW_MS }, callCount: 0 },
+		async (sb) => {
+			const credentials = wf.credentialsFor(sb.url, API_KEY);
+			const specs = tags.map((tag) => ({
+				nodes: makeNodes(sb.url),
+				items: wf.contacts(n, tag),
+				credentials,
+			}));
+			const workers = await startWorkers(processes, variant);
+			try {
+				const startAt =
+					firstRequestAt === undefined
+						? undefined
+						: await startTimedAt(workers[0], makeNodes, firstRequestAt, n);
+				sb.clearLog();
+				const replies =
+					processes === 1
+						? [await workers[0].go(specs, false, startAt)]
+						: await Promise.all(workers.map((worker, i) => worker.go([specs[i]], false, startAt)));
+				const runs = replies.flatMap((reply) => reply.runs);
+				const items = specs.flatMap((spec) => spec.items);
+				record({ workload, variant, kind: 'schedule', data: scheduleOutcome(sb, items, runs) });
+			} finally {
+				workers.forEach((worker) => worker.close());
+			}
+		},
+	);
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -260,14 +286,19 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 async function startTimedAt(worker, makeNodes, offsetMs, itemCount) {
 	const lags = [];
-	await withSandbox({ rateLimit: { limit: NO_LIMIT, windowMs: 60_000 }, callCount: 0 }, async (warmSb) => {
-		const credentials = wf.credentialsFor(warmSb.url, API_KEY);
-		for (let i = 0; i < 3; i++) {
-			warmSb.clearLog();
-			const { runs } = await worker.warmup([{ nodes: makeNodes(warmSb.url), items: wf.contacts(itemCount, 'X'), credentials }]);
-			lags.push(Math.min(...warmSb.requests.map((request) => request.time)) - runs[0].startedAt);
-		}
-	});
+	await withSandbox(
+		{ rateLimit: { limit: NO_LIMIT, windowMs: 60_000 }, callCount: 0 },
+		async (warmSb) => {
+			const credentials = wf.credentialsFor(warmSb.url, API_KEY);
+			for (let i = 0; i < 3; i++) {
+				warmSb.clearLog();
+				const { runs } = await worker.warmup([
+					{ nodes: makeNodes(warmSb.url), items: wf.contacts(itemCount, 'X'), credentials },
+				]);
+				lags.push(Math.min(...warmSb.requests.map((request) => request.time)) - runs[0].startedAt);
+			}
+		},
+	);
 	const lag = median(lags);
 	let startAt = Math.floor((Date.now() + 200) / WINDOW_MS) * WINDOW_MS + offsetMs - lag;
 	while (startAt < Date.now() + 200) startAt += WINDOW_MS;
@@ -278,19 +309,36 @@ async function workload1() {
 	const name = `1. Schedule ${SCHEDULE_N} calls at ${LIMIT}/${WINDOW_MS / 1000} s`;
 	await scheduleJob(name, 'Awaz node (no configuration)', () => [wf.awazSchedule()]);
 	await scheduleJob(name, 'HTTP Request (a) defaults', (url) => [wf.httpSchedule(url, 'defaults')]);
-	await scheduleJob(name, 'HTTP Request (b) Retry On Fail (3 tries, 1000 ms)', (url) => [wf.httpSchedule(url, 'retry')]);
-	await scheduleJob(name, 'HTTP Request (c) batching 20 items / 2000 ms', (url) => [wf.httpSchedule(url, 'batching')]);
-	await scheduleJob(name, `Awaz node, started ${WORST_CASE_LEFT_MS} ms before a window ends (worst case, extra)`, () => [wf.awazSchedule()], {
-		firstRequestAt: WINDOW_MS - WORST_CASE_LEFT_MS,
-	});
+	await scheduleJob(name, 'HTTP Request (b) Retry On Fail (3 tries, 1000 ms)', (url) => [
+		wf.httpSchedule(url, 'retry'),
+	]);
+	await scheduleJob(name, 'HTTP Request (c) batching 20 items / 2000 ms', (url) => [
+		wf.httpSchedule(url, 'batching'),
+	]);
+	await scheduleJob(
+		name,
+		`Awaz node, started ${WORST_CASE_LEFT_MS} ms before a window ends (worst case, extra)`,
+		() => [wf.awazSchedule()],
+		{
+			firstRequestAt: WINDOW_MS - WORST_CASE_LEFT_MS,
+		},
+	);
 }
 
 async function workload4() {
 	const name = `4. Two workflows × ${CONCURRENT_N} calls on one key at ${LIMIT}/${WINDOW_MS / 1000} s`;
 	const both = { tags: ['A', 'B'], n: CONCURRENT_N };
 	await scheduleJob(name, 'Awaz node, both in one n8n process', () => [wf.awazSchedule()], both);
-	await scheduleJob(name, 'Awaz node, one n8n process each', () => [wf.awazSchedule()], { ...both, processes: 2 });
-	await scheduleJob(name, 'HTTP Request batching 20 / 2000 ms, one process', (url) => [wf.httpSchedule(url, 'batching')], both);
+	await scheduleJob(name, 'Awaz node, one n8n process each', () => [wf.awazSchedule()], {
+		...both,
+		processes: 2,
+	});
+	await scheduleJob(
+		name,
+		'HTTP Request batching 20 / 2000 ms, one process',
+		(url) => [wf.httpSchedule(url, 'batching')],
+		both,
+	);
 }
 
 /**
@@ -298,11 +346,18 @@ async function workload4() {
  * the same machine noise and the same sandbox: `warmRounds` unmeasured rounds, then
  * `rounds` measured ones. Returns name → { walls, wallMs (median), outputItems, requests }.
  */
-async function timeRoundRobin(worker, sb, variants, { warm, warmRounds = 1, rounds = TIMED_REPEATS }) {
+async function timeRoundRobin(
+	worker,
+	sb,
+	variants,
+	{ warm, warmRounds = 1, rounds = TIMED_REPEATS },
+) {
 	for (let i = 0; i < warmRounds; i++) {
 		for (const spec of Object.values(warm ?? variants)) await worker.warmup([spec]);
 	}
-	const timings = Object.fromEntries(Object.keys(variants).map((name) => [name, { walls: [], cpus: [] }]));
+	const timings = Object.fromEntries(
+		Object.keys(variants).map((name) => [name, { walls: [], cpus: [] }]),
+	);
 	for (let round = 0; round < rounds; round++) {
 		for (const [name, spec] of Object.entries(variants)) {
 			sb.clearLog();
@@ -337,7 +392,11 @@ const LIST_VARIANTS = {
 	},
 };
 
-const listSandbox = (size) => ({ rateLimit: { limit: NO_LIMIT, windowMs: 60_000 }, callCount: size, pageSize: PAGE_SIZE });
+const listSandbox = (size) => ({
+	rateLimit: { limit: NO_LIMIT, windowMs: 60_000 },
+	callCount: size,
+	pageSize: PAGE_SIZE,
+});
 
 async function workload2() {
 	const name = `2. Return All over N calls (GET /v1/calls?page=…, ${PAGE_SIZE} per page)`;
@@ -349,10 +408,13 @@ async function workload2() {
 			await withSandbox(listSandbox(size), async (sb) => {
 				const credentials = wf.credentialsFor(sb.url, API_KEY);
 				const spec = (nodes) => ({ nodes, items: [{}], credentials });
-				const variants = Object.fromEntries(Object.entries(LIST_VARIANTS).map(([v, def]) => [v, spec(def.nodes(sb.url))]));
+				const variants = Object.fromEntries(
+					Object.entries(LIST_VARIANTS).map(([v, def]) => [v, spec(def.nodes(sb.url))]),
+				);
 				// The first round of full runs is a warm-up too: a one-page run leaves the JIT cold.
 				const timings = await timeRoundRobin(timer, sb, variants, { warmRounds: 2, rounds: 5 });
-				for (const [variant, timing] of Object.entries(timings)) rows[`${variant}@${size}`] = { variant, size, timing };
+				for (const [variant, timing] of Object.entries(timings))
+					rows[`${variant}@${size}`] = { variant, size, timing };
 			});
 		}
 	} finally {
@@ -366,10 +428,26 @@ async function workload2() {
 				const [worker] = await startWorkers(1, `${variant} memory`);
 				try {
 					await worker.warmup([{ nodes: def.warm(sb.url), items: [{}], credentials }]);
-					const { runs, memory } = await worker.go([{ nodes: def.nodes(sb.url), items: [{}], credentials }], true);
+					const { runs, memory } = await worker.go(
+						[{ nodes: def.nodes(sb.url), items: [{}], credentials }],
+						true,
+					);
 					if (runs[0].error) throw new Error(`${variant}: ${runs[0].error.message}`);
 					const { timing } = rows[`${variant}@${size}`];
-					record({ workload: name, variant, kind: 'list', data: { size, pages: timing.requests, outputItems: timing.outputItems, wallMs: timing.wallMs, walls: timing.walls, cpuMs: timing.cpuMs, memory } });
+					record({
+						workload: name,
+						variant,
+						kind: 'list',
+						data: {
+							size,
+							pages: timing.requests,
+							outputItems: timing.outputItems,
+							wallMs: timing.wallMs,
+							walls: timing.walls,
+							cpuMs: timing.cpuMs,
+							memory,
+						},
+					});
 				} finally {
 					worker.close();
 				}
@@ -383,25 +461,56 @@ async function workload3() {
 		const ids = sb.state.calls.slice(0, n).map((call) => ({ id: call.id }));
 		return {
 			'Awaz node': { nodes: [wf.awazGetCall()], items: ids, credentials },
-			'HTTP Request GET /v1/calls/{{$json.id}}': { nodes: [wf.httpGetCall(sb.url)], items: ids, credentials },
+			'HTTP Request GET /v1/calls/{{$json.id}}': {
+				nodes: [wf.httpGetCall(sb.url)],
+				items: ids,
+				credentials,
+			},
 		};
 	};
 	const [worker] = await startWorkers(1, 'get timing');
 	try {
 		const runs = [
-			{ workload: `3. Get Call on ${GET_N} items, no rate limit`, n: GET_N, latencyMs: 0, rounds: TIMED_REPEATS },
-			{ workload: `3b. Get Call on ${GET_LATENCY_N} items, ${GET_LATENCY_MS} ms server latency (extra)`, n: GET_LATENCY_N, latencyMs: GET_LATENCY_MS, rounds: 1 },
+			{
+				workload: `3. Get Call on ${GET_N} items, no rate limit`,
+				n: GET_N,
+				latencyMs: 0,
+				rounds: TIMED_REPEATS,
+			},
+			{
+				workload: `3b. Get Call on ${GET_LATENCY_N} items, ${GET_LATENCY_MS} ms server latency (extra)`,
+				n: GET_LATENCY_N,
+				latencyMs: GET_LATENCY_MS,
+				rounds: 1,
+			},
 		];
 		for (const { workload, n, latencyMs, rounds } of runs) {
-			await withSandbox({ rateLimit: { limit: NO_LIMIT, windowMs: 60_000 }, callCount: n, latencyMs }, async (sb) => {
-				const credentials = wf.credentialsFor(sb.url, API_KEY);
-				const variants = getVariants(sb, credentials, n);
-				const warm = getVariants(sb, credentials, Math.min(n, 300));
-				const timings = await timeRoundRobin(worker, sb, variants, { warm, rounds });
-				for (const [variant, t] of Object.entries(timings)) {
-					record({ workload, variant, kind: 'get', data: { n, latencyMs, outputItems: t.outputItems, requests: t.requests, wallMs: t.wallMs, walls: t.walls, perItemMs: t.wallMs / n, cpuPerItemMs: t.cpuMs / n } });
-				}
-			});
+			await withSandbox(
+				{ rateLimit: { limit: NO_LIMIT, windowMs: 60_000 }, callCount: n, latencyMs },
+				async (sb) => {
+					const credentials = wf.credentialsFor(sb.url, API_KEY);
+					const variants = getVariants(sb, credentials, n);
+					const warm = getVariants(sb, credentials, Math.min(n, 300));
+					const timings = await timeRoundRobin(worker, sb, variants, { warm, rounds });
+					for (const [variant, t] of Object.entries(timings)) {
+						record({
+							workload,
+							variant,
+							kind: 'get',
+							data: {
+								n,
+								latencyMs,
+								outputItems: t.outputItems,
+								requests: t.requests,
+								wallMs: t.wallMs,
+								walls: t.walls,
+								perItemMs: t.wallMs / n,
+								cpuPerItemMs: t.cpuMs / n,
+							},
+						});
+					}
+				},
+			);
 		}
 	} finally {
 		worker.close();
@@ -422,7 +531,10 @@ function scheduleRow(row, isOurs) {
 	const rawRatio = d.spanMs / d.rawFloorMs;
 	const items = `${d.ok}/${d.n} ok, ${d.failed} failed, ${d.duplicates} dup`;
 	const err = d.errors.length ? `; stopped: “${d.errors[0].slice(0, 60)}”` : '';
-	const pace = d.paceMs !== undefined ? `; ${d.inFirstWindow} in the first window, median gap ${d.paceMs} ms` : '';
+	const pace =
+		d.paceMs !== undefined
+			? `; ${d.inFirstWindow} in the first window, median gap ${d.paceMs} ms`
+			: '';
 	const measure = `${d.requests} POSTs; span ${s(d.spanMs)} s vs floor ${s(d.floorMs)} s (first request ${d.firstOffsetMs} ms into its window; raw ${s(d.rawFloorMs)} s)${pace}${err}`;
 	const ratio = complete ? `${x(spanRatio)} (raw ${x(rawRatio)})` : '— (incomplete)';
 	let goal = '';
@@ -437,7 +549,8 @@ function scheduleRow(row, isOurs) {
 
 function listRows(rows) {
 	const out = [];
-	const find = (variant, size) => rows.find((row) => row.variant === variant && row.data.size === size);
+	const find = (variant, size) =>
+		rows.find((row) => row.variant === variant && row.data.size === size);
 	const ours = (size) => find('Awaz node, Return All', size);
 	const http = (size) => find('HTTP Request pagination', size);
 	const beyond = (row) => row.data.memory.beyondOutput;
@@ -446,7 +559,10 @@ function listRows(rows) {
 		const m = d.memory;
 		const isOurs = row.variant.startsWith('Awaz');
 		const base = http(d.size);
-		const ratio = isOurs && base ? `${x(d.wallMs / base.data.wallMs)}× HTTP (CPU ${x(d.cpuMs / base.data.cpuMs)}×)` : '';
+		const ratio =
+			isOurs && base
+				? `${x(d.wallMs / base.data.wallMs)}× HTTP (CPU ${x(d.cpuMs / base.data.cpuMs)}×)`
+				: '';
 		const measure = `${d.pages} requests; median of ${d.walls.length}: ${d.walls.map(s).join('/')} s, CPU ${s(d.cpuMs)} s; live heap peak +${mb(m.peakHeapAboveBase)} MB, retained (output) ${mb(m.retainedHeap)} MB, **beyond output ${mb(m.beyondOutput)} MB**; RSS peak +${mb(m.peakRssAboveBase)} MB`;
 		let goal = '';
 		if (isOurs && base) {
@@ -459,7 +575,16 @@ function listRows(rows) {
 				goal += `; beyond-output ${mb(beyond(small))} → ${mb(beyond(row))} MB from ${small.data.size} to ${d.size} calls (output +${mb(outputGrown)} MB), flat: ${yes(flat)}`;
 			}
 		}
-		out.push([`${row.workload.replace('N calls', `${d.size} calls`)}`, row.variant, `${d.outputItems} items out`, 0, s(d.wallMs), measure, ratio, goal]);
+		out.push([
+			`${row.workload.replace('N calls', `${d.size} calls`)}`,
+			row.variant,
+			`${d.outputItems} items out`,
+			0,
+			s(d.wallMs),
+			measure,
+			ratio,
+			goal,
+		]);
 	}
 	return out;
 }
@@ -467,23 +592,50 @@ function listRows(rows) {
 function getRows(rows) {
 	return rows.map((row) => {
 		const d = row.data;
-		const base = rows.find((other) => other.workload === row.workload && other.variant.startsWith('HTTP'));
+		const base = rows.find(
+			(other) => other.workload === row.workload && other.variant.startsWith('HTTP'),
+		);
 		const isOurs = row.variant.startsWith('Awaz');
 		const ratio = isOurs && base ? d.wallMs / base.data.wallMs : undefined;
 		const cpuRatio = isOurs && base ? ` (CPU ${x(d.cpuPerItemMs / base.data.cpuPerItemMs)}×)` : '';
 		const measure = `${d.requests} requests; wall ${d.perItemMs.toFixed(3)} ms/item (median of ${d.walls.length}: ${d.walls.map(s).join('/')} s); n8n-process CPU ${d.cpuPerItemMs.toFixed(3)} ms/item`;
-		const goal = isOurs && row.workload.startsWith('3.') ? `≤ 1.0×: ${yes(ratio <= 1)}` : isOurs ? '(no goal)' : '';
-		return [row.workload, row.variant, `${d.outputItems}/${d.n} ok`, 0, s(d.wallMs), measure, ratio === undefined ? '' : `${x(ratio)}× HTTP${cpuRatio}`, goal];
+		const goal =
+			isOurs && row.workload.startsWith('3.')
+				? `≤ 1.0×: ${yes(ratio <= 1)}`
+				: isOurs
+					? '(no goal)'
+					: '';
+		return [
+			row.workload,
+			row.variant,
+			`${d.outputItems}/${d.n} ok`,
+			0,
+			s(d.wallMs),
+			measure,
+			ratio === undefined ? '' : `${x(ratio)}× HTTP${cpuRatio}`,
+			goal,
+		];
 	});
 }
 
 function table() {
-	const header = ['Workload', 'Variant', 'Items', '429s', 'Wall s', 'Measured', 'Ratio', 'Goal (our node)'];
+	const header = [
+		'Workload',
+		'Variant',
+		'Items',
+		'429s',
+		'Wall s',
+		'Measured',
+		'Ratio',
+		'Goal (our node)',
+	];
 	const lines = [];
-	for (const row of results.filter((r) => r.kind === 'schedule' && r.workload.startsWith('1.'))) lines.push(scheduleRow(row, row.variant.startsWith('Awaz')));
+	for (const row of results.filter((r) => r.kind === 'schedule' && r.workload.startsWith('1.')))
+		lines.push(scheduleRow(row, row.variant.startsWith('Awaz')));
 	lines.push(...listRows(results.filter((r) => r.kind === 'list')));
 	lines.push(...getRows(results.filter((r) => r.kind === 'get')));
-	for (const row of results.filter((r) => r.kind === 'schedule' && r.workload.startsWith('4.'))) lines.push(scheduleRow(row, row.variant.startsWith('Awaz')));
+	for (const row of results.filter((r) => r.kind === 'schedule' && r.workload.startsWith('4.')))
+		lines.push(scheduleRow(row, row.variant.startsWith('Awaz')));
 	const esc = (cell) => String(cell).replace(/\|/g, '\\|');
 	return [
 		`| ${header.join(' | ')} |`,
@@ -540,7 +692,10 @@ async function main() {
 	const report = `${table()}\n\n${machine(engineVersions)}\n`;
 	console.log(report);
 	const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-	writeFileSync(join(OUT_DIR, `results-${stamp}.json`), JSON.stringify({ results, report }, null, 2));
+	writeFileSync(
+		join(OUT_DIR, `results-${stamp}.json`),
+		JSON.stringify({ results, report }, null, 2),
+	);
 	writeFileSync(join(OUT_DIR, `report-${stamp}.md`), report);
 	log(`saved .tmp/bench/report-${stamp}.md and results-${stamp}.json`);
 }

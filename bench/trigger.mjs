@@ -41,7 +41,14 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // ---------------------------------------------------------------- workflows
 
 const uuid = (n) => `b4e00000-0000-4000-8000-${String(n).padStart(12, '0')}`;
-const noOp = (n) => ({ parameters: {}, id: uuid(1000 + n), name: 'No Operation', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [220, 0] });
+const noOp = (n) => ({
+	parameters: {},
+	id: uuid(1000 + n),
+	name: 'No Operation',
+	type: 'n8n-nodes-base.noOp',
+	typeVersion: 1,
+	position: [220, 0],
+});
 const workflow = (id, name, trigger, n) => ({
 	id,
 	name,
@@ -59,7 +66,11 @@ const workflow = (id, name, trigger, n) => ({
  */
 function makeWorkflow(kind, i) {
 	const n = { webhook: 0, awaz: 100, webhookCred: 200 }[kind] + i; // node/webhook ids unique per workflow
-	const id = `benchTrig${{ awaz: 'Awaz', webhook: 'Hook', webhookCred: 'Cred' }[kind]}${String(n).padStart(3, '0')}`.slice(0, 16); // 16 chars
+	const id =
+		`benchTrig${{ awaz: 'Awaz', webhook: 'Hook', webhookCred: 'Cred' }[kind]}${String(n).padStart(3, '0')}`.slice(
+			0,
+			16,
+		); // 16 chars
 	if (kind === 'webhook' || kind === 'webhookCred') {
 		const path = `bench-trigger-${kind}-${i}`;
 		const trigger = {
@@ -72,7 +83,14 @@ function makeWorkflow(kind, i) {
 			webhookId: uuid(2000 + n),
 			...(kind === 'webhookCred' ? { credentials: { awazApi: CREDENTIAL } } : {}),
 		};
-		return { kind, id, path, triggerName: 'Webhook', json: workflow(id, `bench: Webhook → No Operation (${n})`, trigger, n), markerOf: (item) => item.body?.marker };
+		return {
+			kind,
+			id,
+			path,
+			triggerName: 'Webhook',
+			json: workflow(id, `bench: Webhook → No Operation (${n})`, trigger, n),
+			markerOf: (item) => item.body?.marker,
+		};
 	}
 	const webhookId = uuid(3000 + n);
 	const trigger = {
@@ -85,7 +103,14 @@ function makeWorkflow(kind, i) {
 		webhookId,
 		credentials: { awazApi: CREDENTIAL },
 	};
-	return { kind, id, path: `${webhookId}/webhook`, triggerName: 'Awaz Trigger', json: workflow(id, `bench: Awaz Trigger → No Operation (${n})`, trigger, n), markerOf: (item) => item.marker };
+	return {
+		kind,
+		id,
+		path: `${webhookId}/webhook`,
+		triggerName: 'Awaz Trigger',
+		json: workflow(id, `bench: Awaz Trigger → No Operation (${n})`, trigger, n),
+		markerOf: (item) => item.marker,
+	};
 }
 
 /** A call event as in test/e2e/trigger.e2e.js, matching the trigger's statuses and agent, with a unique marker. */
@@ -98,12 +123,17 @@ const event = (marker, i) => ({
 	contact: { name: 'Zoë Ñúñez', phone: '+34911222333', email: null },
 	datetime: '2024-12-20T09:00:00.000Z',
 	duration: 73.5,
-	extracted_variables: { interested: true, callback: null, notes: ['asked for pricing', 'wants a demo'] },
+	extracted_variables: {
+		interested: true,
+		callback: null,
+		notes: ['asked for pricing', 'wants a demo'],
+	},
 });
 
 // ---------------------------------------------------------------- measuring
 
-const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+const pct = (sorted, p) =>
+	sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 
 /** CPU time (ms) of a process (user + system), from /proc; undefined where there is none. */
 function cpuMs(pid) {
@@ -149,7 +179,10 @@ async function executions(n8n, workflowId, { all = false } = {}) {
 	if (!all) return { count };
 	const list = [...page.results];
 	while (page.nextCursor) {
-		page = await n8n.rest('GET', `/executions?filter=${filter}&limit=100&cursor=${encodeURIComponent(page.nextCursor)}`);
+		page = await n8n.rest(
+			'GET',
+			`/executions?filter=${filter}&limit=100&cursor=${encodeURIComponent(page.nextCursor)}`,
+		);
 		list.push(...page.results);
 	}
 	return { count, list };
@@ -195,7 +228,8 @@ async function runRound(n8n, wf, label, n) {
 				const summary = list[idx++];
 				try {
 					const execution = await n8n.getExecution(summary.id);
-					const items = execution.data.resultData.runData[wf.triggerName]?.[0]?.data?.main?.[0] ?? [];
+					const items =
+						execution.data.resultData.runData[wf.triggerName]?.[0]?.data?.main?.[0] ?? [];
 					for (const { json } of items) {
 						const marker = wf.markerOf(json);
 						found.set(marker, (found.get(marker) ?? 0) + 1);
@@ -243,7 +277,8 @@ async function runRound(n8n, wf, label, n) {
 
 const s = (ms) => (ms === undefined ? '—' : `${(ms / 1000).toFixed(2)} s`);
 const msf = (ms) => (ms === undefined ? '—' : `${Math.round(ms)} ms`);
-const mean = (xs) => (xs.some((x) => x === undefined) ? undefined : xs.reduce((a, b) => a + b, 0) / xs.length);
+const mean = (xs) =>
+	xs.some((x) => x === undefined) ? undefined : xs.reduce((a, b) => a + b, 0) / xs.length;
 const NAMES = {
 	webhook: 'n8n Webhook node (POST, respond immediately) → No Operation',
 	awaz: 'Awaz Trigger → No Operation',
@@ -252,8 +287,13 @@ const NAMES = {
 
 function report(rounds, facts) {
 	const lines = [];
-	lines.push(`## Trigger throughput (issue #4): ${EVENTS} events, ${CONCURRENCY} in flight, one n8n`, '');
-	lines.push('| Round | Workflow | 2xx | All recorded | Last execution stopped | Sending done | p50 | p95 | max | Executions | missing / doubled | n8n CPU / execution |');
+	lines.push(
+		`## Trigger throughput (issue #4): ${EVENTS} events, ${CONCURRENCY} in flight, one n8n`,
+		'',
+	);
+	lines.push(
+		'| Round | Workflow | 2xx | All recorded | Last execution stopped | Sending done | p50 | p95 | max | Executions | missing / doubled | n8n CPU / execution |',
+	);
 	lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
 	for (const r of rounds) {
 		lines.push(
@@ -261,19 +301,41 @@ function report(rounds, facts) {
 		);
 	}
 	const agg = {};
-	const kinds = ['webhook', 'awaz', ...(rounds.some((r) => r.kind === 'webhookCred') ? ['webhookCred'] : [])];
+	const kinds = [
+		'webhook',
+		'awaz',
+		...(rounds.some((r) => r.kind === 'webhookCred') ? ['webhookCred'] : []),
+	];
 	for (const kind of kinds) {
 		const rs = rounds.filter((r) => r.kind === kind);
-		agg[kind] = Object.fromEntries(['recordedMs', 'p50', 'p95', 'cpuMsPerExecution'].map((k) => [k, mean(rs.map((r) => r[k]))]));
+		agg[kind] = Object.fromEntries(
+			['recordedMs', 'p50', 'p95', 'cpuMsPerExecution'].map((k) => [k, mean(rs.map((r) => r[k]))]),
+		);
 	}
-	const ratio = (k) => (agg.awaz[k] && agg.webhook[k] ? (agg.awaz[k] / agg.webhook[k]).toFixed(2) + '×' : '—');
-	lines.push('', '| Mean of the measured rounds | All recorded | p50 | p95 | n8n CPU / execution |', '|---|---|---|---|---|');
+	const ratio = (k) =>
+		agg.awaz[k] && agg.webhook[k] ? (agg.awaz[k] / agg.webhook[k]).toFixed(2) + '×' : '—';
+	lines.push(
+		'',
+		'| Mean of the measured rounds | All recorded | p50 | p95 | n8n CPU / execution |',
+		'|---|---|---|---|---|',
+	);
 	for (const kind of kinds) {
 		const a = agg[kind];
-		lines.push(`| ${NAMES[kind]} | ${s(a.recordedMs)} | ${msf(a.p50)} | ${msf(a.p95)} | ${a.cpuMsPerExecution === undefined ? '—' : `${a.cpuMsPerExecution.toFixed(1)} ms`} |`);
+		lines.push(
+			`| ${NAMES[kind]} | ${s(a.recordedMs)} | ${msf(a.p50)} | ${msf(a.p95)} | ${a.cpuMsPerExecution === undefined ? '—' : `${a.cpuMsPerExecution.toFixed(1)} ms`} |`,
+		);
 	}
-	lines.push(`| **Ratio Awaz Trigger / Webhook** (goal ≤ 1.1×) | **${ratio('recordedMs')}** | ${ratio('p50')} | ${ratio('p95')} | ${ratio('cpuMsPerExecution')} |`);
-	const allGood = rounds.every((r) => r.ok === r.n && r.recordedMs !== undefined && r.missing === 0 && r.doubled === 0 && r.notSuccess === 0);
+	lines.push(
+		`| **Ratio Awaz Trigger / Webhook** (goal ≤ 1.1×) | **${ratio('recordedMs')}** | ${ratio('p50')} | ${ratio('p95')} | ${ratio('cpuMsPerExecution')} |`,
+	);
+	const allGood = rounds.every(
+		(r) =>
+			r.ok === r.n &&
+			r.recordedMs !== undefined &&
+			r.missing === 0 &&
+			r.doubled === 0 &&
+			r.notSuccess === 0,
+	);
 	const r = agg.awaz.recordedMs / agg.webhook.recordedMs;
 	lines.push(
 		'',
@@ -293,7 +355,11 @@ function report(rounds, facts) {
 async function main() {
 	const started = new Date();
 	const runtime = await provision({ quiet: true });
-	const userFolder = join(PROJECT_ROOT, '.n8n-local', `bench-trigger-${started.toISOString().replace(/[:.]/g, '-')}-${process.pid}`);
+	const userFolder = join(
+		PROJECT_ROOT,
+		'.n8n-local',
+		`bench-trigger-${started.toISOString().replace(/[:.]/g, '-')}-${process.pid}`,
+	);
 	await mkdir(userFolder, { recursive: true });
 	let n8n;
 	let sandbox;
@@ -306,13 +372,15 @@ async function main() {
 	async function cleanup(failure) {
 		if (cleaned) return;
 		cleaned = true;
-		if (failure && n8n) console.error(`--- last lines of ${n8n.logFile} ---\n${await n8n.tail(80)}`);
+		if (failure && n8n)
+			console.error(`--- last lines of ${n8n.logFile} ---\n${await n8n.tail(80)}`);
 		await n8n?.stop().catch(() => {});
 		await sandbox?.close().catch(() => {});
 		if (args.keep) log(`user folder kept: ${userFolder}`);
 		else await rm(userFolder, { recursive: true, force: true });
 	}
-	for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => cleanup(true).finally(() => process.exit(130)));
+	for (const signal of ['SIGINT', 'SIGTERM'])
+		process.once(signal, () => cleanup(true).finally(() => process.exit(130)));
 
 	try {
 		sandbox = await startAwazSandbox();
@@ -321,10 +389,20 @@ async function main() {
 		// Warm-up (unmeasured) workflows 0, then measured rounds alternating Webhook / Awaz.
 		const cycle = args.control ? ['webhook', 'awaz', 'webhookCred'] : ['webhook', 'awaz'];
 		const label = { webhook: 'Webhook', awaz: 'Awaz', webhookCred: 'control' };
-		const plan = cycle.map((kind) => ({ label: `warm-up ${label[kind]}`, wf: makeWorkflow(kind, 0), n: WARMUP_EVENTS, measured: false }));
+		const plan = cycle.map((kind) => ({
+			label: `warm-up ${label[kind]}`,
+			wf: makeWorkflow(kind, 0),
+			n: WARMUP_EVENTS,
+			measured: false,
+		}));
 		for (let i = 1; i <= 2 * cycle.length; i++) {
 			const kind = cycle[(i - 1) % cycle.length];
-			plan.push({ label: `${i} ${label[kind]}`, wf: makeWorkflow(kind, i), n: EVENTS, measured: true });
+			plan.push({
+				label: `${i} ${label[kind]}`,
+				wf: makeWorkflow(kind, i),
+				n: EVENTS,
+				measured: true,
+			});
 		}
 		await n8n.importCredentials([sandboxCredential(sandbox)]);
 		for (const { wf } of plan) await n8n.importWorkflow(wf.json);
@@ -344,7 +422,10 @@ async function main() {
 		const expectedHooks = plan.filter(({ wf }) => wf.kind === 'awaz').length;
 		while (sandbox.state.hooks.length < expectedHooks && Date.now() < subDeadline) await sleep(100);
 		const subscribed = sandbox.state.hooks.length;
-		if (subscribed !== expectedHooks) throw new Error(`expected ${expectedHooks} Awaz subscriptions at the sandbox, found ${subscribed} after 30 s`);
+		if (subscribed !== expectedHooks)
+			throw new Error(
+				`expected ${expectedHooks} Awaz subscriptions at the sandbox, found ${subscribed} after 30 s`,
+			);
 		log(`all workflows active; ${subscribed} Awaz subscriptions at the sandbox`);
 
 		const rounds = [];
@@ -352,7 +433,9 @@ async function main() {
 			log(`round ${step.label}: ${step.n} events, ${CONCURRENCY} in flight`);
 			const result = await runRound(n8n, step.wf, step.label.replace(/\s+/g, '_'), step.n);
 			result.label = step.label;
-			log(`  ${result.ok}/${result.n} 2xx, recorded ${s(result.recordedMs)}, p50 ${msf(result.p50)}, p95 ${msf(result.p95)}, missing ${result.missing}, doubled ${result.doubled}${result.unreadable.length ? `, unreadable: ${result.unreadable.slice(0, 3).join('; ')}` : ''}${result.errors.length ? `, errors: ${result.errors.join('; ')}` : ''}`);
+			log(
+				`  ${result.ok}/${result.n} 2xx, recorded ${s(result.recordedMs)}, p50 ${msf(result.p50)}, p95 ${msf(result.p95)}, missing ${result.missing}, doubled ${result.doubled}${result.unreadable.length ? `, unreadable: ${result.unreadable.slice(0, 3).join('; ')}` : ''}${result.errors.length ? `, errors: ${result.errors.join('; ')}` : ''}`,
+			);
 			if (step.measured) rounds.push(result);
 			await sleep(1000); // let n8n settle (execution saving, GC) between rounds
 		}

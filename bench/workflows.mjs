@@ -57,18 +57,16 @@ export function contacts(count, tag) {
 // ---- 1 and 4: Schedule a Call per item -------------------------------------------------------
 
 export function awazSchedule() {
-	return awazNode(
-		{
-			resource: 'call',
-			operation: 'schedule',
-			agentId: locator(AGENT_ID, 'id'),
-			fromPhoneId: locator(PHONE_ID, 'id'),
-			name: '={{ $json.name }}',
-			phone: '={{ $json.phone }}',
-			datetime: '',
-			options: {},
-		},
-	);
+	return awazNode({
+		resource: 'call',
+		operation: 'schedule',
+		agentId: locator(AGENT_ID, 'id'),
+		fromPhoneId: locator(PHONE_ID, 'id'),
+		name: '={{ $json.name }}',
+		phone: '={{ $json.phone }}',
+		datetime: '',
+		options: {},
+	});
 }
 
 /**
@@ -79,7 +77,8 @@ export function httpSchedule(sandboxUrl, variant) {
 	const options =
 		variant === 'batching' ? { batching: { batch: { batchSize: 20, batchInterval: 2000 } } } : {};
 	// Retry On Fail as the node's Settings tab offers it: 3 tries, 1000 ms between (its defaults).
-	const settings = variant === 'retry' ? { retryOnFail: true, maxTries: 3, waitBetweenTries: 1000 } : {};
+	const settings =
+		variant === 'retry' ? { retryOnFail: true, maxTries: 3, waitBetweenTries: 1000 } : {};
 	return httpNode(
 		{
 			method: 'POST',
@@ -104,7 +103,14 @@ export function httpSchedule(sandboxUrl, variant) {
 // ---- 2: Return All over every call ------------------------------------------------------------
 
 export function awazListAll({ returnAll = true, limit = 50 } = {}) {
-	return awazNode({ resource: 'call', operation: 'getAll', returnAll, limit, filters: {}, options: {} });
+	return awazNode({
+		resource: 'call',
+		operation: 'getAll',
+		returnAll,
+		limit,
+		filters: {},
+		options: {},
+	});
 }
 
 /**
@@ -146,7 +152,12 @@ export function splitOutItems() {
 // ---- 3: Get Call per item ---------------------------------------------------------------------
 
 export function awazGetCall() {
-	return awazNode({ resource: 'call', operation: 'get', callId: locator('={{ $json.id }}', 'id'), options: {} });
+	return awazNode({
+		resource: 'call',
+		operation: 'get',
+		callId: locator('={{ $json.id }}', 'id'),
+		options: {},
+	});
 }
 
 export function httpGetCall(sandboxUrl) {
