@@ -190,6 +190,13 @@ const checks = [
 		},
 	],
 	[
+		"n8n-node lint, strict mode, on the package's sources",
+		() => {
+			const result = spawnSync(process.execPath, [path.join(root, 'scripts/verify/n8n-node-lint.mjs')], { cwd: root, encoding: 'utf8' });
+			return result.status === 0 ? [] : [`${result.stdout}${result.stderr}`.trim() || `exit ${result.status}`];
+		},
+	],
+	[
 		"the community-package scanner's lint (scripts/lint.mjs)",
 		() => {
 			const result = spawnSync(process.execPath, [path.join(root, 'scripts/lint.mjs')], { cwd: root, encoding: 'utf8' });
