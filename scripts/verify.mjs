@@ -20,7 +20,10 @@ const readme = read('README.md');
 
 /** The files `npm pack` would publish, without packing (scripts off, as in .npmrc). */
 function packedFiles() {
-	const result = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
+	const result = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+		cwd: root,
+		encoding: 'utf8',
+	});
 	if (result.status !== 0) throw new Error(`npm pack --dry-run failed: ${result.stderr}`);
 	const [pack] = JSON.parse(result.stdout);
 	return { files: pack.files.map((file) => file.path), size: pack.size };
@@ -36,7 +39,13 @@ function declaredDescriptions() {
 			.filter((value) => typeof value === 'function')
 			.map((Class) => new Class())
 			.find((candidate) => candidate.description || candidate.properties);
-		return { file, description: instance?.description ?? { displayName: instance?.displayName, properties: instance?.properties } };
+		return {
+			file,
+			description: instance?.description ?? {
+				displayName: instance?.displayName,
+				properties: instance?.properties,
+			},
+		};
 	});
 }
 
@@ -44,37 +53,58 @@ function declaredDescriptions() {
 const readmeHeadings = [...readme.matchAll(/^##\s+(.+?)\s*$/gm)].map((match) => match[1]);
 const hasHeading = (pattern) => readmeHeadings.some((heading) => pattern.test(heading));
 const sectionText = (pattern) => {
-	const start = readme.split('\n').findIndex((line) => /^##\s/.test(line) && pattern.test(line.replace(/^##\s+/, '')));
+	const start = readme
+		.split('\n')
+		.findIndex((line) => /^##\s/.test(line) && pattern.test(line.replace(/^##\s+/, '')));
 	if (start === -1) return '';
 	const lines = readme.split('\n').slice(start + 1);
 	const end = lines.findIndex((line) => /^##\s/.test(line));
 	return lines.slice(0, end === -1 ? undefined : end).join('\n');
 };
 
-const exampleFiles = existsSync(path.join(root, 'examples')) ? readdirSync(path.join(root, 'examples')).filter((file) => file.endsWith('.json')).sort() : [];
-const repositoryUrl = (typeof manifest.repository === 'string' ? manifest.repository : manifest.repository?.url ?? '').replace(/^git\+/, '').replace(/\.git$/, '');
+const exampleFiles = existsSync(path.join(root, 'examples'))
+	? readdirSync(path.join(root, 'examples'))
+			.filter((file) => file.endsWith('.json'))
+			.sort()
+	: [];
+const repositoryUrl = (
+	typeof manifest.repository === 'string' ? manifest.repository : (manifest.repository?.url ?? '')
+)
+	.replace(/^git\+/, '')
+	.replace(/\.git$/, '');
 
 /** Each check: what the guidelines ask, and a function returning the problems found (none = passed). */
 const checks = [
 	[
 		'MIT licence',
 		() => [
-			...(manifest.license === 'MIT' ? [] : [`package.json "license" is ${JSON.stringify(manifest.license)}, not "MIT"`]),
-			...(/^(# )?MIT License/.test(read('LICENSE.md')) && read('LICENSE.md').includes('Permission is hereby granted, free of charge') ? [] : ['LICENSE.md is not the MIT licence']),
+			...(manifest.license === 'MIT'
+				? []
+				: [`package.json "license" is ${JSON.stringify(manifest.license)}, not "MIT"`]),
+			...(/^(# )?MIT License/.test(read('LICENSE.md')) &&
+			read('LICENSE.md').includes('Permission is hereby granted, free of charge')
+				? []
+				: ['LICENSE.md is not the MIT licence']),
 			...(packed.files.includes('LICENSE.md') ? [] : ['LICENSE.md is not in the package']),
 		],
 	],
 	[
 		'name and keyword of a community node package',
 		() => [
-			...(/^(@[a-z0-9][\w.-]*\/)?n8n-nodes-[a-z0-9][\w.-]*$/.test(manifest.name) ? [] : [`name "${manifest.name}" does not start with n8n-nodes- (or @scope/n8n-nodes-)`]),
-			...((manifest.keywords ?? []).includes('n8n-community-node-package') ? [] : ['keywords lack "n8n-community-node-package"']),
+			...(/^(@[a-z0-9][\w.-]*\/)?n8n-nodes-[a-z0-9][\w.-]*$/.test(manifest.name)
+				? []
+				: [`name "${manifest.name}" does not start with n8n-nodes- (or @scope/n8n-nodes-)`]),
+			...((manifest.keywords ?? []).includes('n8n-community-node-package')
+				? []
+				: ['keywords lack "n8n-community-node-package"']),
 		],
 	],
 	[
 		'source repository and author',
 		() => [
-			...(/^https:\/\/github\.com\/[\w.-]+\/[\w.-]+$/.test(repositoryUrl) ? [] : [`repository "${repositoryUrl}" is not a GitHub repository URL`]),
+			...(/^https:\/\/github\.com\/[\w.-]+\/[\w.-]+$/.test(repositoryUrl)
+				? []
+				: [`repository "${repositoryUrl}" is not a GitHub repository URL`]),
 			...(manifest.author?.name || typeof manifest.author === 'string' ? [] : ['no author']),
 		],
 	],
@@ -97,26 +127,49 @@ const checks = [
 			if (manifest.n8n?.strict !== true) problems.push('n8n.strict is not true');
 			if (!manifest.n8n?.nodes?.length) problems.push('n8n.nodes is empty');
 			for (const file of [...(manifest.n8n?.nodes ?? []), ...(manifest.n8n?.credentials ?? [])]) {
-				if (!packed.files.includes(file)) problems.push(`${file} (declared in package.json) is not in the package: run npm run build`);
+				if (!packed.files.includes(file))
+					problems.push(
+						`${file} (declared in package.json) is not in the package: run npm run build`,
+					);
 			}
 			const normalized = (text) => text.replace(/\s+/g, ' ').trim();
-			const template = path.join(path.dirname(require.resolve('@n8n/node-cli/eslint')), '..', 'template', 'templates', 'shared', 'default', 'eslint.config.mjs');
-			if (!existsSync(path.join(root, 'eslint.config.mjs')) || normalized(read('eslint.config.mjs')) !== normalized(readFileSync(template, 'utf8'))) {
-				problems.push("eslint.config.mjs is not @n8n/node-cli's default (n8n-node lint's strict mode requires it unchanged)");
+			const template = path.join(
+				path.dirname(require.resolve('@n8n/node-cli/eslint')),
+				'..',
+				'template',
+				'templates',
+				'shared',
+				'default',
+				'eslint.config.mjs',
+			);
+			if (
+				!existsSync(path.join(root, 'eslint.config.mjs')) ||
+				normalized(read('eslint.config.mjs')) !== normalized(readFileSync(template, 'utf8'))
+			) {
+				problems.push(
+					"eslint.config.mjs is not @n8n/node-cli's default (n8n-node lint's strict mode requires it unchanged)",
+				);
 			}
 			return problems;
 		},
 	],
 	[
 		'published code does not touch the environment or the file system',
-		() => packed.files.filter((file) => file.endsWith('.js')).flatMap((file) => runtimeAccess(file, read(file))),
+		() =>
+			packed.files
+				.filter((file) => file.endsWith('.js'))
+				.flatMap((file) => runtimeAccess(file, read(file))),
 	],
 	[
 		'English-only texts (nodes, credentials, README, examples)',
 		() => {
-			const texts = declaredDescriptions().flatMap(({ file, description }) => uiTexts(description, file));
+			const texts = declaredDescriptions().flatMap(({ file, description }) =>
+				uiTexts(description, file),
+			);
 			texts.push({ where: 'README.md', text: markdownProse(readme) });
-			const problems = texts.map(({ where, text }) => ({ where, reason: notEnglish(text) })).filter(({ reason }) => reason);
+			const problems = texts
+				.map(({ where, text }) => ({ where, reason: notEnglish(text) }))
+				.filter(({ reason }) => reason);
 			return problems.map(({ where, reason }) => `${where}: ${reason}`);
 		},
 	],
@@ -132,15 +185,27 @@ const checks = [
 				['compatibility', /^Compatibility$/i],
 				['reporting problems', /^(Reporting problems|Report a problem|Support)$/i],
 			];
-			for (const [what, pattern] of required) if (!hasHeading(pattern)) problems.push(`no "## " section on ${what} (${pattern})`);
-			if (!hasHeading(/^(Changelog|Version history)$/i) && !/\]\(CHANGELOG\.md\)/.test(readme)) problems.push('neither a changelog section nor a link to CHANGELOG.md');
+			for (const [what, pattern] of required)
+				if (!hasHeading(pattern)) problems.push(`no "## " section on ${what} (${pattern})`);
+			if (!hasHeading(/^(Changelog|Version history)$/i) && !/\]\(CHANGELOG\.md\)/.test(readme))
+				problems.push('neither a changelog section nor a link to CHANGELOG.md');
 			if (!existsSync(path.join(root, 'CHANGELOG.md'))) problems.push('CHANGELOG.md is missing');
 			const examples = sectionText(/^Example workflows$/i);
-			for (const file of exampleFiles) if (!examples.includes(`examples/${file}`)) problems.push(`the example workflows section does not link examples/${file}`);
-			if (repositoryUrl && !sectionText(/^(Reporting problems|Report a problem|Support)$/i).includes(`${repositoryUrl}/issues`)) {
+			for (const file of exampleFiles)
+				if (!examples.includes(`examples/${file}`))
+					problems.push(`the example workflows section does not link examples/${file}`);
+			if (
+				repositoryUrl &&
+				!sectionText(/^(Reporting problems|Report a problem|Support)$/i).includes(
+					`${repositoryUrl}/issues`,
+				)
+			) {
 				problems.push(`the section on reporting problems does not link ${repositoryUrl}/issues`);
 			}
-			if (!/^\|?\s*n8n\b.*\d+\.\d+/im.test(sectionText(/^Compatibility$/i)) && !/\b[12]\.\d+\.\d+\b/.test(sectionText(/^Compatibility$/i))) {
+			if (
+				!/^\|?\s*n8n\b.*\d+\.\d+/im.test(sectionText(/^Compatibility$/i)) &&
+				!/\b[12]\.\d+\.\d+\b/.test(sectionText(/^Compatibility$/i))
+			) {
 				problems.push('the compatibility section names no n8n version');
 			}
 			return problems;
@@ -148,25 +213,46 @@ const checks = [
 	],
 	[
 		'example workflows',
-		() => (exampleFiles.length ? exampleFiles.flatMap((file) => exampleProblems(`examples/${file}`, read(`examples/${file}`))) : ['examples/ holds no workflow']),
+		() =>
+			exampleFiles.length
+				? exampleFiles.flatMap((file) =>
+						exampleProblems(`examples/${file}`, read(`examples/${file}`)),
+					)
+				: ['examples/ holds no workflow'],
 	],
 	[
 		"the package's contents",
 		() => {
 			const problems = [];
-			const allowed = (file) => file.startsWith('dist/') || ['package.json', 'README.md', 'LICENSE.md', 'CHANGELOG.md', manifest.main].includes(file);
-			for (const file of packed.files.filter((candidate) => !allowed(candidate))) problems.push(`${file} would be published`);
-			for (const file of packed.files.filter((candidate) => /\.ts$/.test(candidate) && !candidate.endsWith('.d.ts'))) problems.push(`${file}: TypeScript source in the package`);
-			for (const file of packed.files.filter((candidate) => /(^|\/)(test|tests|__tests__)\/|\.test\.|\.spec\./.test(candidate))) problems.push(`${file}: a test in the package`);
-			for (const file of packed.files.filter((candidate) => /\.(js|json|svg|md)$/.test(candidate))) {
+			const allowed = (file) =>
+				file.startsWith('dist/') ||
+				['package.json', 'README.md', 'LICENSE.md', 'CHANGELOG.md', manifest.main].includes(file);
+			for (const file of packed.files.filter((candidate) => !allowed(candidate)))
+				problems.push(`${file} would be published`);
+			for (const file of packed.files.filter(
+				(candidate) => /\.ts$/.test(candidate) && !candidate.endsWith('.d.ts'),
+			))
+				problems.push(`${file}: TypeScript source in the package`);
+			for (const file of packed.files.filter((candidate) =>
+				/(^|\/)(test|tests|__tests__)\/|\.test\.|\.spec\./.test(candidate),
+			))
+				problems.push(`${file}: a test in the package`);
+			for (const file of packed.files.filter((candidate) =>
+				/\.(js|json|svg|md)$/.test(candidate),
+			)) {
 				const local = /(\/work\/|\/home\/|\/root\/|[A-Z]:\\)/.exec(read(file));
 				if (local) problems.push(`${file} refers to a local path "${local[0]}"`);
 			}
 			for (const { file, description } of declaredDescriptions()) {
-				const icons = [description.icon, ...Object.values(description.icon ?? {})].filter((icon) => typeof icon === 'string' && icon.startsWith('file:'));
+				const icons = [description.icon, ...Object.values(description.icon ?? {})].filter(
+					(icon) => typeof icon === 'string' && icon.startsWith('file:'),
+				);
 				for (const icon of icons) {
-					const iconFile = path.posix.normalize(path.posix.join(path.posix.dirname(file), icon.slice('file:'.length)));
-					if (!packed.files.includes(iconFile)) problems.push(`${file}: icon ${iconFile} is not in the package`);
+					const iconFile = path.posix.normalize(
+						path.posix.join(path.posix.dirname(file), icon.slice('file:'.length)),
+					);
+					if (!packed.files.includes(iconFile))
+						problems.push(`${file}: icon ${iconFile} is not in the package`);
 				}
 			}
 			if (packed.size > 2_000_000) problems.push(`the package is ${packed.size} bytes packed`);
@@ -177,14 +263,24 @@ const checks = [
 		'releases from GitHub Actions with npm provenance',
 		() => {
 			const problems = [];
-			if (manifest.scripts?.release !== 'n8n-node release') problems.push('scripts.release is not "n8n-node release"');
-			if (manifest.scripts?.prepublishOnly !== 'n8n-node prerelease') problems.push('scripts.prepublishOnly is not "n8n-node prerelease" (a plain npm publish would skip provenance)');
-			const workflow = existsSync(path.join(root, '.github/workflows/publish.yml')) ? read('.github/workflows/publish.yml') : '';
-			if (!/id-token:\s*write/.test(workflow)) problems.push('.github/workflows/publish.yml does not grant id-token: write');
-			if (!/npm run release/.test(workflow)) problems.push('.github/workflows/publish.yml does not run npm run release');
+			if (manifest.scripts?.release !== 'n8n-node release')
+				problems.push('scripts.release is not "n8n-node release"');
+			if (manifest.scripts?.prepublishOnly !== 'n8n-node prerelease')
+				problems.push(
+					'scripts.prepublishOnly is not "n8n-node prerelease" (a plain npm publish would skip provenance)',
+				);
+			const workflow = existsSync(path.join(root, '.github/workflows/publish.yml'))
+				? read('.github/workflows/publish.yml')
+				: '';
+			if (!/id-token:\s*write/.test(workflow))
+				problems.push('.github/workflows/publish.yml does not grant id-token: write');
+			if (!/npm run release/.test(workflow))
+				problems.push('.github/workflows/publish.yml does not run npm run release');
 			const npmrc = existsSync(path.join(root, '.npmrc')) ? read('.npmrc') : '';
 			if (/^\s*ignore-scripts\s*=\s*true/m.test(npmrc)) {
-				problems.push('note: .npmrc sets ignore-scripts=true, so npm skips prepublishOnly here and a plain `npm publish` from this folder is not stopped: publish only through the workflow');
+				problems.push(
+					'note: .npmrc sets ignore-scripts=true, so npm skips prepublishOnly here and a plain `npm publish` from this folder is not stopped: publish only through the workflow',
+				);
 			}
 			return problems;
 		},
@@ -192,15 +288,26 @@ const checks = [
 	[
 		"n8n-node lint, strict mode, on the package's sources",
 		() => {
-			const result = spawnSync(process.execPath, [path.join(root, 'scripts/verify/n8n-node-lint.mjs')], { cwd: root, encoding: 'utf8' });
-			return result.status === 0 ? [] : [`${result.stdout}${result.stderr}`.trim() || `exit ${result.status}`];
+			const result = spawnSync(
+				process.execPath,
+				[path.join(root, 'scripts/verify/n8n-node-lint.mjs')],
+				{ cwd: root, encoding: 'utf8' },
+			);
+			return result.status === 0
+				? []
+				: [`${result.stdout}${result.stderr}`.trim() || `exit ${result.status}`];
 		},
 	],
 	[
 		"the community-package scanner's lint (scripts/lint.mjs)",
 		() => {
-			const result = spawnSync(process.execPath, [path.join(root, 'scripts/lint.mjs')], { cwd: root, encoding: 'utf8' });
-			return result.status === 0 ? [] : [`${result.stdout}${result.stderr}`.trim() || `exit ${result.status}`];
+			const result = spawnSync(process.execPath, [path.join(root, 'scripts/lint.mjs')], {
+				cwd: root,
+				encoding: 'utf8',
+			});
+			return result.status === 0
+				? []
+				: [`${result.stdout}${result.stderr}`.trim() || `exit ${result.status}`];
 		},
 	],
 ];
@@ -219,5 +326,9 @@ for (const [name, check] of checks) {
 	console.log(`${failures.length ? 'FAIL' : 'ok  '} ${name}`);
 	for (const problem of problems) console.log(`     - ${problem.split('\n').join('\n       ')}`);
 }
-console.log(failed ? `verify: ${failed} of ${checks.length} checks failed` : `verify: all ${checks.length} checks passed`);
+console.log(
+	failed
+		? `verify: ${failed} of ${checks.length} checks failed`
+		: `verify: all ${checks.length} checks passed`,
+);
 process.exitCode = failed ? 1 : 0;

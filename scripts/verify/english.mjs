@@ -3,7 +3,25 @@
 // outside A–Z (accents and other scripts betray another language; punctuation such as → — ’ × is
 // fine) and none of a few common function words of other languages.
 
-const FOREIGN_WORDS = ['und', 'nicht', 'oder', 'werden', 'para', 'una', 'pour', 'avec', 'une', 'het', 'een', 'niet', 'della', 'che', 'por', 'mais', 'sind'];
+const FOREIGN_WORDS = [
+	'und',
+	'nicht',
+	'oder',
+	'werden',
+	'para',
+	'una',
+	'pour',
+	'avec',
+	'une',
+	'het',
+	'een',
+	'niet',
+	'della',
+	'che',
+	'por',
+	'mais',
+	'sind',
+];
 const FOREIGN_WORD = new RegExp(`\\b(${FOREIGN_WORDS.join('|')})\\b`, 'i');
 const NON_ENGLISH_LETTER = /(?![A-Za-z])\p{L}/u;
 
@@ -26,7 +44,8 @@ const TEXT_KEYS = ['displayName', 'description', 'action', 'placeholder', 'hint'
 export function uiTexts(description, where) {
 	const found = [];
 	const walk = (value, path) => {
-		if (Array.isArray(value)) return value.forEach((entry, index) => walk(entry, `${path}[${index}]`));
+		if (Array.isArray(value))
+			return value.forEach((entry, index) => walk(entry, `${path}[${index}]`));
 		if (!value || typeof value !== 'object') return;
 		for (const [key, entry] of Object.entries(value)) {
 			const isText = TEXT_KEYS.includes(key) || (key === 'name' && 'value' in value);

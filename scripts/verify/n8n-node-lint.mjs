@@ -12,23 +12,36 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const PACKAGE_SOURCES = ['package.json', 'tsconfig.json', 'eslint.config.mjs', 'nodes', 'credentials', 'icons'];
+const PACKAGE_SOURCES = [
+	'package.json',
+	'tsconfig.json',
+	'eslint.config.mjs',
+	'nodes',
+	'credentials',
+	'icons',
+];
 
 const folder = mkdtempSync(path.join(tmpdir(), 'awaz-n8n-node-lint-'));
 try {
 	for (const entry of PACKAGE_SOURCES) {
-		if (existsSync(path.join(root, entry))) cpSync(path.join(root, entry), path.join(folder, entry), { recursive: true });
+		if (existsSync(path.join(root, entry)))
+			cpSync(path.join(root, entry), path.join(folder, entry), { recursive: true });
 	}
 	symlinkSync(path.join(root, 'node_modules'), path.join(folder, 'node_modules'), 'dir');
-	const result = spawnSync(path.join(root, 'node_modules', '.bin', 'n8n-node'), ['lint', ...process.argv.slice(2)], {
-		cwd: folder,
-		encoding: 'utf8',
-		env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' },
-	});
+	const result = spawnSync(
+		path.join(root, 'node_modules', '.bin', 'n8n-node'),
+		['lint', ...process.argv.slice(2)],
+		{
+			cwd: folder,
+			encoding: 'utf8',
+			env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' },
+		},
+	);
 	const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.split(folder).join(root);
 	process.stdout.write(output);
 	if (result.error) throw result.error;
-	if (result.status === 0) console.log('n8n-node lint (nodes/, credentials/, package.json): passed');
+	if (result.status === 0)
+		console.log('n8n-node lint (nodes/, credentials/, package.json): passed');
 	process.exitCode = result.status ?? 1;
 } finally {
 	rmSync(folder, { recursive: true, force: true });

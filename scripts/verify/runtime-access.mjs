@@ -5,7 +5,8 @@
 import ts from 'typescript';
 
 const ALLOWED_MODULES = ['n8n-workflow'];
-const isAllowedModule = (specifier) => specifier.startsWith('./') || specifier.startsWith('../') || ALLOWED_MODULES.includes(specifier);
+const isAllowedModule = (specifier) =>
+	specifier.startsWith('./') || specifier.startsWith('../') || ALLOWED_MODULES.includes(specifier);
 const GLOBAL_OBJECTS = ['globalThis', 'global', 'window', 'self'];
 const FORBIDDEN_GLOBALS = ['process', '__dirname', '__filename', 'eval'];
 
@@ -15,7 +16,13 @@ const FORBIDDEN_GLOBALS = ['process', '__dirname', '__filename', 'eval'];
  * @returns {string[]} one line per forbidden use: `file:line what`
  */
 export function runtimeAccess(file, source) {
-	const sourceFile = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
+	const sourceFile = ts.createSourceFile(
+		file,
+		source,
+		ts.ScriptTarget.Latest,
+		true,
+		ts.ScriptKind.JS,
+	);
 	const problems = [];
 	const report = (node, what) => {
 		const { line } = sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile));
@@ -25,17 +32,34 @@ export function runtimeAccess(file, source) {
 		if (ts.isCallExpression(node)) {
 			const [first] = node.arguments;
 			if (ts.isIdentifier(node.expression) && node.expression.text === 'require') {
-				if (!first || !ts.isStringLiteralLike(first)) report(node, 'require() of a computed module');
+				if (!first || !ts.isStringLiteralLike(first))
+					report(node, 'require() of a computed module');
 				else if (!isAllowedModule(first.text)) report(node, `require("${first.text}")`);
 			}
 			if (node.expression.kind === ts.SyntaxKind.ImportKeyword) report(node, 'dynamic import()');
 		}
-		if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
-			if (!isAllowedModule(node.moduleSpecifier.text)) report(node, `import from "${node.moduleSpecifier.text}"`);
+		if (
+			(ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
+			node.moduleSpecifier &&
+			ts.isStringLiteral(node.moduleSpecifier)
+		) {
+			if (!isAllowedModule(node.moduleSpecifier.text))
+				report(node, `import from "${node.moduleSpecifier.text}"`);
 		}
-		if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'Function') report(node, 'new Function()');
-		if (ts.isIdentifier(node) && FORBIDDEN_GLOBALS.includes(node.text) && isReference(node)) report(node, `global "${node.text}"`);
-		if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && GLOBAL_OBJECTS.includes(node.expression.text) && FORBIDDEN_GLOBALS.includes(node.name.text)) {
+		if (
+			ts.isNewExpression(node) &&
+			ts.isIdentifier(node.expression) &&
+			node.expression.text === 'Function'
+		)
+			report(node, 'new Function()');
+		if (ts.isIdentifier(node) && FORBIDDEN_GLOBALS.includes(node.text) && isReference(node))
+			report(node, `global "${node.text}"`);
+		if (
+			ts.isPropertyAccessExpression(node) &&
+			ts.isIdentifier(node.expression) &&
+			GLOBAL_OBJECTS.includes(node.expression.text) &&
+			FORBIDDEN_GLOBALS.includes(node.name.text)
+		) {
 			report(node, `${node.expression.text}.${node.name.text}`);
 		}
 		ts.forEachChild(node, visit);
@@ -48,7 +72,19 @@ export function runtimeAccess(file, source) {
 function isReference(node) {
 	const parent = node.parent;
 	if (ts.isPropertyAccessExpression(parent) && parent.name === node) return false;
-	if ((ts.isPropertyAssignment(parent) || ts.isMethodDeclaration(parent) || ts.isPropertyDeclaration(parent)) && parent.name === node) return false;
-	if ((ts.isVariableDeclaration(parent) || ts.isParameter(parent) || ts.isFunctionDeclaration(parent)) && parent.name === node) return false;
+	if (
+		(ts.isPropertyAssignment(parent) ||
+			ts.isMethodDeclaration(parent) ||
+			ts.isPropertyDeclaration(parent)) &&
+		parent.name === node
+	)
+		return false;
+	if (
+		(ts.isVariableDeclaration(parent) ||
+			ts.isParameter(parent) ||
+			ts.isFunctionDeclaration(parent)) &&
+		parent.name === node
+	)
+		return false;
 	return true;
 }

@@ -13,12 +13,23 @@
  */
 const { readFileSync, readdirSync } = require('node:fs');
 const path = require('node:path');
-const { AGENT_ID, COMPANY_EMAIL, PHONE_ID, e2eEnv, executionCount, nodeOutput } = require('./helpers');
+const {
+	AGENT_ID,
+	COMPANY_EMAIL,
+	PHONE_ID,
+	e2eEnv,
+	executionCount,
+	nodeOutput,
+} = require('./helpers');
 const { startStandIns } = require('./stand-ins');
 
 const EXAMPLES_DIR = path.join(__dirname, '..', '..', 'examples');
 const PLACEHOLDER_URLS = ['https://crm.example.com', 'https://billing.example.com'];
-const AWAZ_NODE_TYPES = ['n8n-nodes-awaz.awaz', 'n8n-nodes-awaz.awazTool', 'n8n-nodes-awaz.awazTrigger'];
+const AWAZ_NODE_TYPES = [
+	'n8n-nodes-awaz.awaz',
+	'n8n-nodes-awaz.awazTool',
+	'n8n-nodes-awaz.awazTrigger',
+];
 /** Calls move through their lifecycle in about 0.3 s instead of 28 s. */
 const TIME_SCALE = 0.01;
 
@@ -63,10 +74,20 @@ async function executeFromEditor(workflowId, triggerToStartFrom) {
 /** The node's error messages in an execution, for a readable failure. */
 const errorsOf = (execution) =>
 	Object.entries(execution.data.resultData.runData)
-		.flatMap(([name, runs]) => runs.filter((run) => run.error).map((run) => `${name}: ${run.error.message}`))
-		.concat(execution.data.resultData.error ? [`workflow: ${execution.data.resultData.error.message}`] : []);
+		.flatMap(([name, runs]) =>
+			runs.filter((run) => run.error).map((run) => `${name}: ${run.error.message}`),
+		)
+		.concat(
+			execution.data.resultData.error
+				? [`workflow: ${execution.data.resultData.error.message}`]
+				: [],
+		);
 
-const expectSuccess = (execution) => expect({ status: execution.status, errors: errorsOf(execution) }).toEqual({ status: 'success', errors: [] });
+const expectSuccess = (execution) =>
+	expect({ status: execution.status, errors: errorsOf(execution) }).toEqual({
+		status: 'success',
+		errors: [],
+	});
 
 /** Places a call directly at the sandbox (as someone using the Awaz app would). */
 async function placeCall(name, phone) {
@@ -85,8 +106,16 @@ beforeAll(async () => {
 	previousLifecycle = sandbox.lifecycle;
 	sandbox.setLifecycle({ timeScale: TIME_SCALE });
 	// The credentials a user creates, named as the examples expect them.
-	await n8n.rest('POST', '/credentials', { name: 'Awaz account', type: 'awazApi', data: { apiKey: sandbox.apiKey, baseUrl: sandbox.url } });
-	await n8n.rest('POST', '/credentials', { name: 'OpenAi account', type: 'openAiApi', data: { apiKey: 'sk-scripted-e2e', url: openAi.url } });
+	await n8n.rest('POST', '/credentials', {
+		name: 'Awaz account',
+		type: 'awazApi',
+		data: { apiKey: sandbox.apiKey, baseUrl: sandbox.url },
+	});
+	await n8n.rest('POST', '/credentials', {
+		name: 'OpenAi account',
+		type: 'openAiApi',
+		data: { apiKey: 'sk-scripted-e2e', url: openAi.url },
+	});
 	for (const file of readdirSync(EXAMPLES_DIR).filter((name) => name.endsWith('.json'))) {
 		const created = await n8n.rest('POST', '/workflows', asTheUserSetsItUp(readExample(file)));
 		imported[file] = created.id;
@@ -106,7 +135,9 @@ beforeEach(() => {
 
 test('every example imports, with its credentials resolved by name and only node types and versions this n8n has', async () => {
 	const nodeTypes = await (await n8n.fetchAsOwner('/types/nodes.json')).json();
-	const known = new Set(nodeTypes.flatMap(({ name, version }) => [version].flat().map((v) => `${name}@${v}`)));
+	const known = new Set(
+		nodeTypes.flatMap(({ name, version }) => [version].flat().map((v) => `${name}@${v}`)),
+	);
 	const credentials = await n8n.rest('GET', '/credentials');
 	const idByName = Object.fromEntries(credentials.map(({ name, id }) => [name, id]));
 
@@ -119,9 +150,15 @@ test('every example imports, with its credentials resolved by name and only node
 	for (const [file, id] of Object.entries(imported)) {
 		const stored = await n8n.rest('GET', `/workflows/${id}`);
 		for (const node of stored.nodes) {
-			expect(`${file}: ${node.type}@${node.typeVersion} ${known.has(`${node.type}@${node.typeVersion}`)}`).toBe(`${file}: ${node.type}@${node.typeVersion} true`);
+			expect(
+				`${file}: ${node.type}@${node.typeVersion} ${known.has(`${node.type}@${node.typeVersion}`)}`,
+			).toBe(`${file}: ${node.type}@${node.typeVersion} true`);
 			for (const reference of Object.values(node.credentials ?? {})) {
-				expect({ file, node: node.name, reference }).toEqual({ file, node: node.name, reference: { id: idByName[reference.name], name: reference.name } });
+				expect({ file, node: node.name, reference }).toEqual({
+					file,
+					node: node.name,
+					reference: { id: idByName[reference.name], name: reference.name },
+				});
 			}
 		}
 	}
@@ -129,24 +166,64 @@ test('every example imports, with its credentials resolved by name and only node
 
 test('1. call a list of leads: every lead is called, waited for, and gets a row in the results', async () => {
 	const file = 'call-leads-and-collect-outcomes.json';
-	const leads = JSON.parse(readExample(file).nodes.find((node) => node.name === 'Leads').parameters.jsonOutput).leads;
+	const leads = JSON.parse(
+		readExample(file).nodes.find((node) => node.name === 'Leads').parameters.jsonOutput,
+	).leads;
 
-	const execution = await executeFromEditor(imported[file], { name: 'When clicking ‘Execute workflow’' });
+	const execution = await executeFromEditor(imported[file], {
+		name: 'When clicking ‘Execute workflow’',
+	});
 
 	expectSuccess(execution);
-	const created = sandbox.requests.filter((request) => request.method === 'POST' && request.path === '/v1/calls');
+	const created = sandbox.requests.filter(
+		(request) => request.method === 'POST' && request.path === '/v1/calls',
+	);
 	expect(created.map((request) => request.body)).toEqual(
-		leads.map(({ name, phone }) => ({ agent: AGENT_ID, name, phone, from: PHONE_ID, datetime: expect.any(String) })),
+		leads.map(({ name, phone }) => ({
+			agent: AGENT_ID,
+			name,
+			phone,
+			from: PHONE_ID,
+			datetime: expect.any(String),
+		})),
 	);
 	const rows = nodeOutput(execution, 'Results').map(({ json }) => json);
 	const callIds = sandbox.state.calls.slice(-leads.length).map((call) => call.id);
 	// By the sandbox's lifecycle: last digit 4 answers interested, 5 answers not interested,
 	// 1 reaches voicemail, 0 is busy.
 	expect(rows).toEqual([
-		{ Name: 'Ada Lovelace', Phone: '+14155550104', Status: 'outcome', Interested: 'true', Summary: expect.stringContaining('interested'), 'Call ID': callIds[0] },
-		{ Name: 'Alan Turing', Phone: '+14155550105', Status: 'outcome', Interested: 'false', Summary: expect.stringContaining('not interested'), 'Call ID': callIds[1] },
-		{ Name: 'Grace Hopper', Phone: '+14155550101', Status: 'voicemail', Interested: '', Summary: '', 'Call ID': callIds[2] },
-		{ Name: 'Edsger Dijkstra', Phone: '+14155550100', Status: 'busy', Interested: '', Summary: '', 'Call ID': callIds[3] },
+		{
+			Name: 'Ada Lovelace',
+			Phone: '+14155550104',
+			Status: 'outcome',
+			Interested: 'true',
+			Summary: expect.stringContaining('interested'),
+			'Call ID': callIds[0],
+		},
+		{
+			Name: 'Alan Turing',
+			Phone: '+14155550105',
+			Status: 'outcome',
+			Interested: 'false',
+			Summary: expect.stringContaining('not interested'),
+			'Call ID': callIds[1],
+		},
+		{
+			Name: 'Grace Hopper',
+			Phone: '+14155550101',
+			Status: 'voicemail',
+			Interested: '',
+			Summary: '',
+			'Call ID': callIds[2],
+		},
+		{
+			Name: 'Edsger Dijkstra',
+			Phone: '+14155550100',
+			Status: 'busy',
+			Interested: '',
+			Summary: '',
+			'Call ID': callIds[3],
+		},
 	]);
 });
 
@@ -154,24 +231,45 @@ test('2. send interested leads to the CRM: the outcome of an interested call bec
 	const id = imported['send-interested-leads-to-crm.json'];
 	await n8n.activateWorkflow(id);
 	try {
-		await helpers.waitFor('the trigger\'s subscription at the sandbox', () =>
-			sandbox.state.hooks.find((hook) => hook.status.length === 1 && hook.status[0] === 'outcome' && hook.hookUrl.startsWith(n8n.url)),
+		await helpers.waitFor("the trigger's subscription at the sandbox", () =>
+			sandbox.state.hooks.find(
+				(hook) =>
+					hook.status.length === 1 &&
+					hook.status[0] === 'outcome' &&
+					hook.hookUrl.startsWith(n8n.url),
+			),
 		);
 		const before = await executionCount(id);
 
 		const interested = await placeCall('Ada Lovelace', '+14155550104');
 		const notInterested = await placeCall('Alan Turing', '+14155550105');
 
-		const executionIds = await helpers.waitFor('two finished executions of the CRM example', async () => {
-			const fresh = (await n8n.listExecutions(id)).slice(0, -before || undefined);
-			return fresh.length >= 2 && fresh.every(({ status }) => !['new', 'running', 'waiting'].includes(status)) ? fresh.map((execution) => execution.id) : undefined;
-		});
-		const executions = await Promise.all(executionIds.map((executionId) => n8n.getExecution(executionId)));
+		const executionIds = await helpers.waitFor(
+			'two finished executions of the CRM example',
+			async () => {
+				const fresh = (await n8n.listExecutions(id)).slice(0, -before || undefined);
+				return fresh.length >= 2 &&
+					fresh.every(({ status }) => !['new', 'running', 'waiting'].includes(status))
+					? fresh.map((execution) => execution.id)
+					: undefined;
+			},
+		);
+		const executions = await Promise.all(
+			executionIds.map((executionId) => n8n.getExecution(executionId)),
+		);
 		for (const execution of executions) expectSuccess(execution);
-		const triggered = executions.flatMap((execution) => nodeOutput(execution, 'Awaz Trigger').map(({ json }) => json.id)).sort();
+		const triggered = executions
+			.flatMap((execution) => nodeOutput(execution, 'Awaz Trigger').map(({ json }) => json.id))
+			.sort();
 		expect(triggered).toEqual([interested.id, notInterested.id].sort());
 
-		expect(standIn.requests.map(({ method, path: requestPath, body }) => ({ method, path: requestPath, body }))).toEqual([
+		expect(
+			standIn.requests.map(({ method, path: requestPath, body }) => ({
+				method,
+				path: requestPath,
+				body,
+			})),
+		).toEqual([
 			{
 				method: 'POST',
 				path: '/api/leads',
@@ -200,21 +298,44 @@ test('3. the AI agent calls the person with the Awaz tool, waits for the outcome
 			return `Ada answered. Status: ${call.status}. ${call.extracted_variables?.summary}`;
 		},
 	});
-	const chatMessage = { sessionId: 'examples-e2e', action: 'sendMessage', chatInput: 'Call Ada Lovelace on +14155550104 and ask whether she wants a demo.' };
+	const chatMessage = {
+		sessionId: 'examples-e2e',
+		action: 'sendMessage',
+		chatInput: 'Call Ada Lovelace on +14155550104 and ask whether she wants a demo.',
+	};
 
 	const execution = await executeFromEditor(imported['ai-agent-calls-and-reports-back.json'], {
 		name: 'When chat message received',
-		data: { startTime: Date.now(), executionTime: 0, executionIndex: 0, source: [], data: { main: [[{ json: chatMessage }]] } },
+		data: {
+			startTime: Date.now(),
+			executionTime: 0,
+			executionIndex: 0,
+			source: [],
+			data: { main: [[{ json: chatMessage }]] },
+		},
 	});
 
 	expectSuccess(execution);
-	const created = sandbox.requests.filter((request) => request.method === 'POST' && request.path === '/v1/calls');
+	const created = sandbox.requests.filter(
+		(request) => request.method === 'POST' && request.path === '/v1/calls',
+	);
 	expect(created.map((request) => request.body)).toEqual([
-		{ agent: AGENT_ID, name: 'Ada Lovelace', phone: '+14155550104', from: PHONE_ID, datetime: expect.any(String) },
+		{
+			agent: AGENT_ID,
+			name: 'Ada Lovelace',
+			phone: '+14155550104',
+			from: PHONE_ID,
+			datetime: expect.any(String),
+		},
 	]);
-	expect(openAi.completions[0].body.messages.at(-1)).toMatchObject({ role: 'user', content: chatMessage.chatInput });
+	expect(openAi.completions[0].body.messages.at(-1)).toMatchObject({
+		role: 'user',
+		content: chatMessage.chatInput,
+	});
 	const [answer] = nodeOutput(execution, 'AI Agent');
-	expect(answer.json.output).toBe('Ada answered. Status: outcome. Spoke with Ada Lovelace: interested.');
+	expect(answer.json.output).toBe(
+		'Ada answered. Status: outcome. Spoke with Ada Lovelace: interested.',
+	);
 });
 
 test('4. top up low workspaces: only the workspace below the threshold gets 100 credits', async () => {
@@ -224,12 +345,26 @@ test('4. top up low workspaces: only the workspace below the threshold gets 100 
 	];
 	const creditsBefore = sandbox.state.companies[COMPANY_EMAIL].credits;
 
-	const execution = await executeFromEditor(imported['top-up-low-workspaces.json'], { name: 'Every hour' });
+	const execution = await executeFromEditor(imported['top-up-low-workspaces.json'], {
+		name: 'Every hour',
+	});
 
 	expectSuccess(execution);
-	expect(standIn.requests.map(({ method, path: requestPath }) => `${method} ${requestPath}`)).toEqual(['GET /awaz/workspaces']);
-	expect(sandbox.requests.map(({ method, path: requestPath, body }) => ({ method, path: requestPath, body }))).toEqual([
-		{ method: 'POST', path: '/v1/companies/add/credits', body: { company: { email: COMPANY_EMAIL }, credits: 100 } },
+	expect(
+		standIn.requests.map(({ method, path: requestPath }) => `${method} ${requestPath}`),
+	).toEqual(['GET /awaz/workspaces']);
+	expect(
+		sandbox.requests.map(({ method, path: requestPath, body }) => ({
+			method,
+			path: requestPath,
+			body,
+		})),
+	).toEqual([
+		{
+			method: 'POST',
+			path: '/v1/companies/add/credits',
+			body: { company: { email: COMPANY_EMAIL }, credits: 100 },
+		},
 	]);
 	expect(sandbox.state.companies[COMPANY_EMAIL].credits).toBe(creditsBefore + 100);
 });

@@ -47,7 +47,8 @@ function startStandIns({ balances = [] } = {}) {
 				res.writeHead(status, { 'content-type': 'application/json' });
 				res.end(JSON.stringify(answer));
 			};
-			if (req.method === 'POST' && path === '/api/leads') return send(201, { id: `lead-${state.requests.length}` });
+			if (req.method === 'POST' && path === '/api/leads')
+				return send(201, { id: `lead-${state.requests.length}` });
 			if (req.method === 'GET' && path === '/awaz/workspaces') return send(200, state.balances);
 			return send(404, { message: 'Not found' });
 		});
