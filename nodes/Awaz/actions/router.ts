@@ -116,7 +116,6 @@ function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number) 
 }
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operationName = this.getNodeParameter('operation', 0) as string;
 	const operation = findOperation(resource, operationName);
@@ -126,20 +125,31 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			`The operation "${operationName}" is not supported for "${resource}"`,
 		);
 	}
-	const continueOnFail = this.continueOnFail();
+	return await runOperation(this, operation);
+}
+
+/** Runs one operation over the node's input items: plan all, run in order, then `afterItems`. */
+export async function runOperation(
+	ctx: IExecuteFunctions,
+	operation: AwazOperation,
+): Promise<INodeExecutionData[][]> {
+	const items = ctx.getInputData();
+	const optionsOf = (itemIndex: number) =>
+		ctx.getNodeParameter('options', itemIndex, {}) as Partial<TransportSettings>;
+	const continueOnFail = ctx.continueOnFail();
 
 	// Every item is checked before the first request: a batch with a bad row fails before anyone
 	// is called, so that running it again after the fix calls nobody twice.
 	const plans = items.map((_, itemIndex): Plan | Error => {
 		try {
-			return operation.plan.call(this, itemIndex);
+			return operation.plan.call(ctx, itemIndex);
 		} catch (error) {
 			if (continueOnFail) return error as Error;
-			throw asNodeError(this, error, itemIndex);
+			throw asNodeError(ctx, error, itemIndex);
 		}
 	});
 
-	const context = this.getContext('node');
+	const context = ctx.getContext('node');
 	const sent = (context[SENT_KEY] ??= {}) as Record<string, SentWrite>;
 
 	const runItem = async (itemIndex: number): Promise<ItemResult> => {
@@ -153,12 +163,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		const plan = plans[itemIndex];
 		try {
 			if (plan instanceof Error) throw plan;
-			const settings = this.getNodeParameter(
-				'options',
-				itemIndex,
-				{},
-			) as Partial<TransportSettings>;
-			await run(this, operation, plan, itemIndex, settings, sent, emit);
+			await run(ctx, operation, plan, itemIndex, optionsOf(itemIndex), sent, emit);
 			return { output: itemOutput };
 		} catch (error) {
 			return { error };
@@ -174,13 +179,13 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (operation.afterItems && (continueOnFail || results.every((result) => 'output' in result))) {
 		const tools: BatchTools = {
 			request: async (itemIndex, request, scope = {}) =>
-				await awazApiRequest.call(this, request, {
+				await awazApiRequest.call(ctx, request, {
 					...scope,
 					itemIndex,
-					settings: this.getNodeParameter('options', itemIndex, {}) as Partial<TransportSettings>,
+					settings: optionsOf(itemIndex),
 				}),
 		};
-		results = await operation.afterItems.call(this, results, tools);
+		results = await operation.afterItems.call(ctx, results, tools);
 	}
 
 	const output: INodeExecutionData[] = [];
@@ -193,7 +198,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				pairedItem: { item: itemIndex },
 			});
 		} else {
-			throw asNodeError(this, result.error, itemIndex);
+			throw asNodeError(ctx, result.error, itemIndex);
 		}
 	}
 

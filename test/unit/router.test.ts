@@ -1,0 +1,129 @@
+import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, INode } from 'n8n-workflow';
+
+import type { AwazOperation } from '../../nodes/Awaz/actions/operation';
+import { ONE_AT_A_TIME_READ, ONE_AT_A_TIME_WRITE } from '../../nodes/Awaz/actions/operation';
+import { runOperation } from '../../nodes/Awaz/actions/router';
+import { CALLS_PATH, callPath } from '../../nodes/shared/endpoints';
+import { AwazApiError } from '../../nodes/shared/transport';
+
+const NODE = {
+	name: 'Awaz',
+	type: 'n8n-nodes-awaz.awaz',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+	credentials: { awazApi: { id: `unit-${Math.random()}`, name: 'Awaz' } },
+} as unknown as INode;
+
+/** An execute context over `count` items whose HTTP requests are answered by `answer`. */
+function contextFor(count: number, answer: (url: string) => { statusCode: number; body: unknown }) {
+	const sent: string[] = [];
+	const nodeContext = {};
+	const ctx = {
+		getInputData: () => Array.from({ length: count }, () => ({ json: {} })),
+		getNode: () => NODE,
+		getNodeParameter: (_name: string, _itemIndex: number, fallback: unknown) => fallback,
+		continueOnFail: () => false,
+		getContext: () => nodeContext,
+		getCredentials: async () => ({ apiKey: 'unit-key', baseUrl: 'http://awaz.test' }),
+		logger: { info: () => {}, warn: () => {}, debug: () => {} },
+		helpers: {
+			httpRequestWithAuthentication: async (_credential: string, options: IHttpRequestOptions) => {
+				sent.push(`${options.method} ${String(options.url).replace('http://awaz.test', '')}`);
+				return { headers: {}, ...answer(String(options.url)) };
+			},
+		},
+	} as unknown as IExecuteFunctions;
+	return { ctx, sent };
+}
+
+/** A made-up operation with a second phase, the way Call → Wait for Outcome would be built. */
+const lookThenFollowUp: AwazOperation = {
+	description: [],
+	traits: ONE_AT_A_TIME_READ,
+	plan: (itemIndex) => ({
+		kind: 'single',
+		request: { method: 'GET', path: callPath(`call-${itemIndex}`) },
+		whenNoBody: {},
+	}),
+	async afterItems(results, tools) {
+		return await Promise.all(
+			results.map(async (result, itemIndex) => {
+				if (!('output' in result)) return result;
+				const again = (await tools.request(itemIndex, {
+					method: 'GET',
+					path: callPath(String(result.output[0].json.id)),
+				})) as IDataObject;
+				return {
+					output: result.output.map((item) => ({
+						...item,
+						json: { ...item.json, followUp: again.status },
+					})),
+				};
+			}),
+		);
+	},
+};
+
+describe('the router with an operation that has a second phase', () => {
+	it('runs every item, then the second phase over all of them, output in item order with pairedItem', async () => {
+		const { ctx, sent } = contextFor(3, (url) => ({
+			statusCode: 200,
+			body: { id: url.split('/').pop(), status: 'completed' },
+		}));
+		const [output] = await runOperation(ctx, lookThenFollowUp);
+		expect(output).toEqual(
+			[0, 1, 2].map((item) => ({
+				json: { id: `call-${item}`, status: 'completed', followUp: 'completed' },
+				pairedItem: { item },
+			})),
+		);
+		expect(sent.slice(0, 3)).toEqual([
+			'GET /v1/calls/call-0',
+			'GET /v1/calls/call-1',
+			'GET /v1/calls/call-2',
+		]);
+		expect(sent).toHaveLength(6);
+	});
+
+	it('skips the second phase when an item fails and stops the node, naming the item', async () => {
+		const { ctx, sent } = contextFor(3, (url) =>
+			url.endsWith('call-1')
+				? { statusCode: 404, body: {} }
+				: { statusCode: 200, body: { id: 'x' } },
+		);
+		await expect(runOperation(ctx, lookThenFollowUp)).rejects.toMatchObject({
+			message: 'Awaz found nothing at GET /v1/calls/call-1 (404)',
+			context: { itemIndex: 1 },
+		});
+		expect(sent).toEqual(['GET /v1/calls/call-0', 'GET /v1/calls/call-1']);
+	});
+});
+
+describe('a write that may have been carried out', () => {
+	const scheduleOne: AwazOperation = {
+		description: [],
+		traits: ONE_AT_A_TIME_WRITE,
+		plan: () => ({
+			kind: 'single',
+			request: { method: 'POST', path: CALLS_PATH, body: { phone: '+14155550123' } },
+			whenNoBody: {},
+		}),
+	};
+
+	it('fails with an error that says so, and is not sent again when n8n retries the node', async () => {
+		const { ctx, sent } = contextFor(1, () => {
+			throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+		});
+		const first = await runOperation(ctx, scheduleOne).catch((error: unknown) => error);
+		expect(first).toBeInstanceOf(AwazApiError);
+		expect(first).toMatchObject({
+			message: 'Could not reach Awaz for POST /v1/calls',
+			mayHaveBeenCarriedOut: true,
+		});
+		await expect(runOperation(ctx, scheduleOne)).rejects.toMatchObject({
+			message: expect.stringMatching(/^Not sent again: the earlier try may have been carried out/),
+		});
+		expect(sent).toEqual(['POST /v1/calls']);
+	});
+});
