@@ -59,7 +59,9 @@ function asTheUserSetsItUp(example) {
 
 /** Runs a stored workflow as the editor's "Execute workflow" button does; returns the finished execution. */
 async function executeFromEditor(workflowId, triggerToStartFrom) {
-	const started = await n8n.rest('POST', `/workflows/${workflowId}/run`, { triggerToStartFrom });
+	// n8n 1.x runs the workflowData the editor sends; 2.x reads the stored workflow and ignores it.
+	const workflowData = await n8n.rest('GET', `/workflows/${workflowId}`);
+	const started = await n8n.rest('POST', `/workflows/${workflowId}/run`, { workflowData, triggerToStartFrom });
 	expect(started).toHaveProperty('executionId');
 	return helpers.waitFor(
 		`execution ${started.executionId} of ${workflowId} to finish`,
