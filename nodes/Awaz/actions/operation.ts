@@ -73,6 +73,7 @@ export type ResourceOperations<R extends AwazResource> = Record<
 	AwazOperation
 >;
 
-/** Reads that harm nothing when sent early; one item at a time unless an operation says more. */
+/** A read whose items go one after another (lists: pages of one item are not interleaved with another's). */
 export const ONE_AT_A_TIME_READ: OperationTraits = { writes: false, parallelItems: 1 };
+/** A write: one item at a time, each sent at most once. */
 export const ONE_AT_A_TIME_WRITE: OperationTraits = { writes: true, parallelItems: 1 };
