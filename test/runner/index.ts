@@ -4,9 +4,8 @@
  * (engine.js, credentials.js) shared with the bench; project.ts binds them to the project's
  * n8n-core, trigger.ts drives the Awaz Trigger as n8n's webhook service does.
  */
-export { AWAZ_NODE, AWAZ_TRIGGER_NODE, PACKAGE_DIR, PACKAGE_NAME } from './engine';
-export { resolveWithCredentials } from './credentials';
+export { AWAZ_TRIGGER_NODE, PACKAGE_DIR } from './engine';
 export type { NodeSettings } from '../fixtures';
-export { awazNode, CREDENTIAL_REF } from '../fixtures';
+export { awazNode } from '../fixtures';
 export * from './project';
 export * from './trigger';

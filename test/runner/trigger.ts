@@ -21,7 +21,7 @@ import type { Environment } from './project';
 import { n8n } from './project';
 
 /** The webhook id n8n gave the trigger node when it was added to the workflow. */
-export const WEBHOOK_ID = '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
+const WEBHOOK_ID = '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
 
 /** A workflow holding one Awaz Trigger, for driving its lifecycle and webhook by hand. */
 function triggerWorkflow(env: Environment, parameters: IDataObject) {
