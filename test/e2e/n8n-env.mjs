@@ -11,6 +11,13 @@ import { sandboxCredential, startAwazSandbox } from '../../scripts/n8n/sandbox.m
 const require = createRequire(import.meta.url);
 let current = null;
 
+/**
+ * `AWAZ_N8N_MODE=queue` runs the same suite on n8n in queue mode (scripts/n8n/queue.mjs):
+ * PostgreSQL, Redis, main + 2 workers + 1 webhook process; executions run on the workers and
+ * production webhooks are served by the webhook process (`n8n.url` is its URL there).
+ */
+export const N8N_MODE = process.env.AWAZ_N8N_MODE === 'queue' ? 'queue' : 'regular';
+
 /** The workflows every e2e test file may use, as n8n stores them; imported before n8n starts. */
 export const WORKFLOW_DIR = join(PROJECT_ROOT, 'test', 'e2e', 'workflows');
 /** The id the AI Agent workflows' OpenAI Chat Model refers to. */
@@ -32,8 +39,12 @@ export async function startE2eEnv({ quiet = false } = {}) {
 	// in-process tests' business, not this suite's.
 	sandbox.setRateLimit({ limit: 100_000 });
 	const openAi = await require('./scripted-openai.js').startScriptedOpenAi();
+	let n8n;
 	try {
-		const n8n = await prepareN8n({ userFolder, runtime });
+		n8n =
+			N8N_MODE === 'queue'
+				? await (await import('../../scripts/n8n/queue.mjs')).prepareQueueStack({ userFolder, runtime, fastRecovery: true })
+				: await prepareN8n({ userFolder, runtime });
 		const credential = sandboxCredential(sandbox);
 		await n8n.importCredentials([
 			credential,
@@ -47,6 +58,7 @@ export async function startE2eEnv({ quiet = false } = {}) {
 		for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => stopE2eEnv().finally(() => process.exit(130)));
 		return current;
 	} catch (error) {
+		if (N8N_MODE === 'queue') await n8n?.stop(); // PostgreSQL and Redis too
 		await sandbox.close();
 		await openAi.close();
 		error.message += `\n(user folder kept for inspection: ${userFolder})`;
