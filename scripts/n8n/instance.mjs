@@ -83,8 +83,8 @@ export async function installPackage(userFolder, runtime, packageDir = PROJECT_R
 	return target;
 }
 
-/** The environment n8n needs (see N8N-RUNTIME.md), on top of the runtime's PATH. */
-export function n8nEnv({ baseEnv, userFolder, port, brokerPort }) {
+/** The environment n8n needs, on top of the runtime's PATH. `major`: n8n's major version. */
+export function n8nEnv({ baseEnv, userFolder, port, brokerPort, major = 2 }) {
 	return {
 		...baseEnv,
 		N8N_USER_FOLDER: userFolder,
@@ -94,6 +94,8 @@ export function n8nEnv({ baseEnv, userFolder, port, brokerPort }) {
 		N8N_PROTOCOL: 'http',
 		N8N_EDITOR_BASE_URL: `http://127.0.0.1:${port}/`,
 		N8N_WEBHOOK_URL: `http://127.0.0.1:${port}/`,
+		// n8n 1.x reads only the older name, which 2.x deprecates.
+		...(major < 2 ? { WEBHOOK_URL: `http://127.0.0.1:${port}/` } : {}),
 		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
 		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
 		N8N_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
@@ -212,7 +214,8 @@ export async function prepareN8n({ userFolder, port, packageDir = PROJECT_ROOT, 
 	await installPackage(userFolder, runtime, packageDir);
 	const url = `http://127.0.0.1:${port}`;
 	const brokerPort = await freePort();
-	const fullEnv = { ...n8nEnv({ baseEnv: runtime.env, userFolder, port, brokerPort }), ...env };
+	const major = runtime.major ?? 2;
+	const fullEnv = { ...n8nEnv({ baseEnv: runtime.env, userFolder, port, brokerPort, major }), ...env };
 
 	let child = null;
 	let exited = null; // resolves when the server process ends
@@ -226,6 +229,8 @@ export async function prepareN8n({ userFolder, port, packageDir = PROJECT_ROOT, 
 		logFile,
 		env: fullEnv,
 		runtime,
+		/** n8n's major version (1 or 2): what the REST calls below adapt to. */
+		major,
 		get pid() {
 			return child?.pid;
 		},
@@ -297,6 +302,11 @@ export async function prepareN8n({ userFolder, port, packageDir = PROJECT_ROOT, 
 					signal: AbortSignal.timeout(15_000),
 				});
 			let res = await post('/rest/owner/setup', { email, password, firstName, lastName });
+			// n8n 1.x answers /healthz/readiness before it has mounted its REST routes: 404 until then.
+			for (const deadline = Date.now() + 30_000; res.status === 404 && Date.now() < deadline; ) {
+				await sleep(250);
+				res = await post('/rest/owner/setup', { email, password, firstName, lastName });
+			}
 			if (!res.ok) res = await post('/rest/login', { emailOrLdapLoginId: email, password });
 			if (!res.ok) throw new Error(`owner setup/login failed: ${res.status} ${await res.text()}`);
 			cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
@@ -329,11 +339,17 @@ export async function prepareN8n({ userFolder, port, packageDir = PROJECT_ROOT, 
 		 */
 		async activateWorkflow(id) {
 			const { versionId } = await instance.rest('GET', `/workflows/${id}`);
+			// n8n 1.x has no publish endpoint: the editor's Active switch saves `active: true`.
+			if (major < 2) return instance.rest('PATCH', `/workflows/${id}`, { active: true, versionId });
 			return instance.rest('POST', `/workflows/${id}/activate`, { versionId });
 		},
 
 		/** Unpublishes (deactivates) a workflow: n8n removes its webhooks and calls triggers' `delete`. */
 		async deactivateWorkflow(id) {
+			if (major < 2) {
+				const { versionId } = await instance.rest('GET', `/workflows/${id}`);
+				return instance.rest('PATCH', `/workflows/${id}`, { active: false, versionId });
+			}
 			return instance.rest('POST', `/workflows/${id}/deactivate`, {});
 		},
 

@@ -9,6 +9,10 @@
  * the name n8n gives it when it is added from the node panel, "Schedule an AI phone call in Awaz". The
  * scripted model calls the tool on its first turn and, once the tool's result is back, answers
  * quoting the new call's id.
+ *
+ * On n8n 1.x (AWAZ_N8N_VERSION=1) the same workflows run with the AI Agent at version 3, the newest
+ * 1.x has, and the tool set to On Error: Continue (test/e2e/n8n-versions.mjs): 1.x does not hand a
+ * tool's error back to the model by itself. The tests say where 1.x differs.
  */
 const { AGENT_ID, PHONE_ID, activateWebhookWorkflows, e2eEnv, executionCount, newestExecution, postWebhook } = require('./helpers');
 
@@ -108,7 +112,8 @@ test('the AI Agent calls the Awaz tool: one POST /v1/calls with the model\'s arg
 					},
 					required: ['Contact_Name', 'Phone_Number', 'Date_and_Time'],
 				}),
-				strict: false,
+				// n8n 2.x's agent sends `strict: false`; 1.x's leaves it out (the same default).
+				...(n8n.major !== 1 ? { strict: false } : {}),
 			},
 		},
 	]);
@@ -133,13 +138,21 @@ test('a phone number the model made up reaches the model as the node\'s error, a
 	]);
 	expect(response.status).toBe(200);
 	expect(response.json.output).toContain('is not a phone number');
-	// The tool's run is recorded as failed, with the node's message; the failure was the model's to
-	// handle, so the execution itself succeeds.
+	// The failure was the model's to handle, so the execution itself succeeds.
 	const execution = await newestExecution(AGENT_WORKFLOW.id, before);
 	expect(execution.status).toBe('success');
 	const [toolRun] = execution.data.resultData.runData[TOOL_NODE];
-	expect(toolRun.inputOverride.ai_tool[0][0].json).toEqual({ ...ARGS, Phone_Number: "Jane's mobile" });
-	expect(toolRun.error).toMatchObject({ name: 'NodeOperationError', description: 'Nothing was sent to Awaz for this item.' });
+	if (n8n.major !== 1) {
+		expect(toolRun.inputOverride.ai_tool[0][0].json).toEqual({ ...ARGS, Phone_Number: "Jane's mobile" });
+		// n8n 2.x records the tool's run as failed, with the node's message.
+		expect(toolRun.error).toMatchObject({ name: 'NodeOperationError', description: 'Nothing was sent to Awaz for this item.' });
+	} else {
+		// n8n 1.x, with the tool set to On Error: Continue: the run succeeded with the error item. Its
+		// recorded input holds the webhook's item as well as the model's arguments.
+		expect(toolRun.inputOverride.ai_tool[0][0].json).toMatchObject({ ...ARGS, Phone_Number: "Jane's mobile" });
+		expect(toolRun.error).toBeUndefined();
+		expect(toolRun.data.ai_tool[0].map(({ json }) => json)).toEqual([{ error: expect.stringContaining('is not a phone number') }]);
+	}
 });
 
 test('with the webhook set to stream, the model is asked with stream: true and the streamed answer quotes the call id', async () => {

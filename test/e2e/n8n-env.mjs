@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { PROJECT_ROOT, prepareN8n } from '../../scripts/n8n/instance.mjs';
 import { provision } from '../../scripts/n8n/provision.mjs';
 import { sandboxCredential, startAwazSandbox } from '../../scripts/n8n/sandbox.mjs';
+import { workflowDirFor } from './n8n-versions.mjs';
 
 const require = createRequire(import.meta.url);
 let current = null;
@@ -51,7 +52,8 @@ export async function startE2eEnv({ quiet = false } = {}) {
 			// The key is never checked; n8n only insists that there is one.
 			{ id: SCRIPTED_OPENAI_CREDENTIAL_ID, name: 'Scripted OpenAI', type: 'openAiApi', data: { apiKey: 'sk-scripted-e2e', url: openAi.url } },
 		]);
-		await n8n.importWorkflowDir(WORKFLOW_DIR);
+		// On n8n 1.x (AWAZ_N8N_VERSION=1), copies with the node versions 1.x has (n8n-versions.mjs).
+		await n8n.importWorkflowDir(await workflowDirFor(runtime.major, WORKFLOW_DIR, join(userFolder, 'tmp', 'workflows')));
 		await n8n.start();
 		current = { n8n, sandbox, openAi, credential, userFolder };
 		// Ctrl-C on jest skips globalTeardown; stop n8n (detached, so it got no signal) ourselves.
