@@ -11,6 +11,7 @@
  * (`POST /rest/workflows/:id/run`), the chat trigger with a chat message as its data, and the Awaz
  * Trigger in production, fed by the sandbox's call lifecycle.
  */
+const { randomUUID } = require('node:crypto');
 const { readFileSync, readdirSync } = require('node:fs');
 const path = require('node:path');
 const {
@@ -45,11 +46,14 @@ const imported = {};
 const readExample = (file) => JSON.parse(readFileSync(path.join(EXAMPLES_DIR, file), 'utf8'));
 
 /** What a user changes after importing: placeholder URLs, and the Agent and From Phone pickers. */
-function asTheUserSetsItUp(example) {
+function asTheUserSetsItUp(example, webhookNodeTypes) {
 	let text = JSON.stringify(example);
 	for (const placeholder of PLACEHOLDER_URLS) text = text.split(placeholder).join(standIn.url);
 	const workflow = JSON.parse(text);
 	for (const node of workflow.nodes) {
+		// The editor gives every node that receives webhooks its own webhookId as it adds it to the
+		// canvas (n8n 2.x's server would too; 1.x's does not).
+		if (webhookNodeTypes.has(node.type) && !node.webhookId) node.webhookId = randomUUID();
 		if (!AWAZ_NODE_TYPES.includes(node.type)) continue;
 		if (node.parameters.agentId?.value === '') node.parameters.agentId.value = AGENT_ID;
 		if (node.parameters.fromPhoneId?.value === '') node.parameters.fromPhoneId.value = PHONE_ID;
@@ -61,7 +65,10 @@ function asTheUserSetsItUp(example) {
 async function executeFromEditor(workflowId, triggerToStartFrom) {
 	// n8n 1.x runs the workflowData the editor sends; 2.x reads the stored workflow and ignores it.
 	const workflowData = await n8n.rest('GET', `/workflows/${workflowId}`);
-	const started = await n8n.rest('POST', `/workflows/${workflowId}/run`, { workflowData, triggerToStartFrom });
+	const started = await n8n.rest('POST', `/workflows/${workflowId}/run`, {
+		workflowData,
+		triggerToStartFrom,
+	});
 	expect(started).toHaveProperty('executionId');
 	return helpers.waitFor(
 		`execution ${started.executionId} of ${workflowId} to finish`,
@@ -118,8 +125,21 @@ beforeAll(async () => {
 		type: 'openAiApi',
 		data: { apiKey: 'sk-scripted-e2e', url: openAi.url },
 	});
+	// Saved into the owner's project, as the editor saves an imported workflow: with the project's id,
+	// n8n resolves the credential references by name (n8n 1.x does so only when given the id).
+	const { id: projectId } = await n8n.rest('GET', '/projects/personal');
+	const nodeTypes = await (await n8n.fetchAsOwner('/types/nodes.json')).json();
+	const webhookNodeTypes = new Set(
+		nodeTypes.filter((type) => type.webhooks?.length).map((type) => type.name),
+	);
 	for (const file of readdirSync(EXAMPLES_DIR).filter((name) => name.endsWith('.json'))) {
-		const created = await n8n.rest('POST', '/workflows', asTheUserSetsItUp(readExample(file)));
+		// n8n 1.x's create endpoint requires `active`, which its editor always sends.
+		const workflow = {
+			...asTheUserSetsItUp(readExample(file), webhookNodeTypes),
+			projectId,
+			...(n8n.major === 1 ? { active: false } : {}),
+		};
+		const created = await n8n.rest('POST', '/workflows', workflow);
 		imported[file] = created.id;
 	}
 });
@@ -241,6 +261,11 @@ test('2. send interested leads to the CRM: the outcome of an interested call bec
 					hook.hookUrl.startsWith(n8n.url),
 			),
 		);
+		// n8n may serve the webhook a moment after the trigger has subscribed it.
+		const trigger = (await n8n.rest('GET', `/workflows/${id}`)).nodes.find(
+			(node) => node.name === 'Awaz Trigger',
+		);
+		await n8n.waitForWebhook(`${trigger.webhookId}/webhook`);
 		const before = await executionCount(id);
 
 		const interested = await placeCall('Ada Lovelace', '+14155550104');
