@@ -28,15 +28,12 @@ try {
 			cpSync(path.join(root, entry), path.join(folder, entry), { recursive: true });
 	}
 	symlinkSync(path.join(root, 'node_modules'), path.join(folder, 'node_modules'), 'dir');
-	const result = spawnSync(
-		path.join(root, 'node_modules', '.bin', 'n8n-node'),
-		['lint', ...process.argv.slice(2)],
-		{
-			cwd: folder,
-			encoding: 'utf8',
-			env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' },
-		},
-	);
+	const cli = path.join(root, 'node_modules', '@n8n', 'node-cli', 'bin', 'n8n-node.mjs');
+	const result = spawnSync(process.execPath, [cli, 'lint', ...process.argv.slice(2)], {
+		cwd: folder,
+		encoding: 'utf8',
+		env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' },
+	});
 	const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.split(folder).join(root);
 	process.stdout.write(output);
 	if (result.error) throw result.error;
