@@ -16,7 +16,7 @@
 // swaps in xlsx 0.18.5 from the registry.
 //
 //   node scripts/n8n/provision.mjs            # 2.x: prints progress, then the paths
-//   AWAZ_N8N_VERSION=1 node scripts/n8n/provision.mjs          # 1.x profile
+//   node scripts/n8n/provision.mjs 1          # the 1.x profile (or AWAZ_N8N_VERSION=1)
 //   import { provision } from './provision.mjs';
 //   const { nodeBin, n8nBin, env, n8nVersion, major } = await provision({ n8nVersion: '1' });
 //
@@ -273,7 +273,8 @@ function publicLayout(dir, { n8nVersion, nodeVersion, major }) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-	provision().then(
+	// `node scripts/n8n/provision.mjs 1` (or `npm run n8n:provision -- 1`): the 1.x profile.
+	provision({ n8nVersion: process.argv[2] }).then(
 		({ nodeBin, n8nBin, n8nVersion, nodeVersion }) => console.log(`n8n ${n8nVersion} on Node ${nodeVersion}\nnode: ${nodeBin}\nn8n:  ${n8nBin}`),
 		(error) => {
 			console.error(error.message);
