@@ -239,21 +239,29 @@ export async function prepareQueueStack({
 			services,
 			processes: [main, ...workerProcs, webhook],
 
-			/** Main first (it runs the database migrations), then the workers and the webhook process. */
+			/**
+			 * Starts every process at once and waits until all are ready. Whichever comes first runs
+			 * pending database migrations; the others wait on n8n's migration lock (already done when
+			 * a CLI import ran first).
+			 */
 			async start({ timeoutMs = 180_000 } = {}) {
 				const t0 = Date.now();
-				await main.start({ timeoutMs });
-				log(`main ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-				await Promise.all([...workerProcs, webhook].map((p) => p.start({ timeoutMs })));
-				log(`${workerProcs.length} workers and the webhook process ready, ${((Date.now() - t0) / 1000).toFixed(1)} s in all`);
+				const ready = (p) => p.start({ timeoutMs }).then(() => log(`${p.name ?? 'main'} ready after ${((Date.now() - t0) / 1000).toFixed(1)} s`));
+				const results = await Promise.allSettled([main, ...workerProcs, webhook].map(ready));
+				const failed = results.find((r) => r.status === 'rejected');
+				if (failed) {
+					await stack.stop({ keepServices: true }).catch(() => {});
+					throw failed.reason;
+				}
+				log(`main, ${workerProcs.length} workers and the webhook process ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 				return stack;
 			},
 
-			/** Stops every n8n process, then PostgreSQL and Redis (their temporary folder is removed). */
+			/** Stops every n8n process, then PostgreSQL and Redis (their temporary folder is removed) unless `keepServices`. */
 			async stop({ keepServices = false } = {}) {
 				await Promise.all([...workerProcs, webhook].map((p) => p.stop()));
 				await main.stop();
-				await services.stop({ keep: keepServices });
+				if (!keepServices) await services.stop();
 			},
 
 			/** As instance.waitForWebhook, against the webhook process. */

@@ -7,6 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { PROJECT_ROOT, prepareN8n } from './instance.mjs';
+import { prepareQueueStack } from './queue.mjs';
 import { provision } from './provision.mjs';
 import { SANDBOX_API_KEY, sandboxCredential, startAwazSandbox } from './sandbox.mjs';
 
@@ -36,11 +37,12 @@ async function needsOwnerSetup(url) {
 }
 
 /** What to do now, printed once n8n is ready. */
-function nextSteps({ url, credential, sandbox, firstRun }) {
+function nextSteps({ url, credential, sandbox, firstRun, queue }) {
 	// Label column, then text; continuation lines line up under the text.
 	const row = (label, ...lines) => `  ${label.padEnd(12)}${lines.join(`\n${' '.repeat(14)}`)}`;
-	const account =
-		firstRun === true
+	const account = queue
+		? ['Create the owner account (any name, email and password). In queue mode the database is', 'temporary: every `AWAZ_N8N_MODE=queue npm start` is a first run.']
+		: firstRun === true
 			? ['First run: the editor asks you to create the owner account (any name, email and', 'password). It is kept in .n8n-local/user; sign in with it next time.']
 			: firstRun === false
 				? ['Sign in with the owner account you created on the first run (kept in .n8n-local/user).']
@@ -69,6 +71,16 @@ function nextSteps({ url, credential, sandbox, firstRun }) {
 		'',
 		row('Editor', `${url}/`),
 		row('Account', ...account),
+		...(queue
+			? [
+					row(
+						'Queue mode',
+						`main (editor) on ${url}, production webhooks on the webhook process ${queue.webhookUrl},`,
+						`${queue.workers.length} workers (${queue.workers.map((w) => w.name).join(', ')}) run every execution. PostgreSQL :${queue.services.postgres.port}`,
+						`and Redis :${queue.services.redis.port} on 127.0.0.1, data in ${queue.services.dir} (removed on Ctrl-C).`,
+					),
+				]
+			: []),
 		row('Awaz', ...awaz),
 		row('Credential', `"${credential.name}" is set up already; Awaz nodes pick it.`),
 		'',
@@ -89,9 +101,12 @@ async function main() {
 	await assertPortFree(port);
 	const runtime = await provision();
 
-	const userFolder = join(PROJECT_ROOT, '.n8n-local', 'user');
+	// AWAZ_N8N_MODE=queue: main + 2 workers + 1 webhook process on PostgreSQL and Redis (queue.mjs).
+	const queue = process.env.AWAZ_N8N_MODE === 'queue';
+	const userFolder = join(PROJECT_ROOT, '.n8n-local', queue ? 'queue' : 'user');
 	await mkdir(userFolder, { recursive: true });
-	const n8n = await prepareN8n({ userFolder, port, runtime });
+	const n8n = queue ? await prepareQueueStack({ userFolder, port, runtime, log: say }) : await prepareN8n({ userFolder, port, runtime });
+	const editorUrl = n8n.editorUrl ?? n8n.url;
 
 	let sandbox = null;
 	let stopping = false;
@@ -126,7 +141,7 @@ async function main() {
 		return stopAll(1);
 	}
 	say('n8n is ready');
-	console.log(nextSteps({ url: n8n.url, credential, sandbox, firstRun: await needsOwnerSetup(n8n.url) }));
+	console.log(nextSteps({ url: editorUrl, credential, sandbox, firstRun: await needsOwnerSetup(editorUrl), queue: queue ? n8n : undefined }));
 	// n8n dying on its own (crash, killed) should not leave the sandbox running.
 	const { code, signal } = await n8n.whenExited();
 	if (!stopping) {
