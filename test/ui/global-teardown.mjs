@@ -1,0 +1,5 @@
+import { stopUiEnv } from './ui-env.mjs';
+
+export default async function globalTeardown() {
+	await stopUiEnv();
+}
