@@ -119,12 +119,16 @@ export async function tail(file, lines = 60) {
 	return text.split('\n').slice(-lines).join('\n');
 }
 
-/** Parses `n8n execute --rawOutput`: log lines come first, the JSON starts at a line that is exactly `{`. */
+/**
+ * Parses `n8n execute --rawOutput`: log lines come first, the JSON starts at a line that is exactly
+ * `{` and ends at the last line that is exactly `}` (the task runner's shutdown lines may follow it).
+ */
 export function parseRawOutput(stdout) {
 	const lines = stdout.split('\n');
-	const start = lines.findIndex((line) => line === '{');
-	if (start === -1) return undefined;
-	return JSON.parse(lines.slice(start).join('\n'));
+	const start = lines.indexOf('{');
+	const end = lines.lastIndexOf('}');
+	if (start === -1 || end < start) return undefined;
+	return JSON.parse(lines.slice(start, end + 1).join('\n'));
 }
 
 /**

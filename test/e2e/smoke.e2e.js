@@ -42,7 +42,10 @@ test('a workflow with the Awaz node runs via `n8n execute` and reaches the sandb
 
 	const result = await n8n.executeWorkflow(id);
 
-	expect({ code: result.code, stderr: result.stderr.slice(-2000) }).toMatchObject({ code: 0 });
+	if (result.code !== 0 || !result.json) {
+		// What n8n printed, to tell a failed run from a killed or garbled one.
+		throw new Error(`n8n execute: exit code ${result.code}, signal ${result.signal}, run data ${result.json ? 'parsed' : 'not found'}\n--- stdout (end) ---\n${result.stdout.slice(-3000)}\n--- stderr (end) ---\n${result.stderr.slice(-3000)}`);
+	}
 	const items = result.json.data.resultData.runData.Awaz[0].data.main[0];
 	expect(items.map((item) => item.json.id)).toEqual(sandbox.fixtures.agents.map((agent) => agent.id));
 	expect(sandbox.requests).toEqual([
