@@ -6,11 +6,11 @@ const path = require('node:path');
 const ui = require('./editor');
 
 const AGENT_ID = '65ff9abe3fdcbe533d3be143'; // "Sales Assistant" in the sandbox (Awaz's own example)
-const PROJECT_ROOT = path.join(__dirname, '..', '..');
+const PACKAGE_DIR = process.env.AWAZ_UI_PACKAGE_DIR || path.join(__dirname, '..', '..');
 
 /** The operations of the built Awaz node, with the action text n8n's panel lists for each. */
 function expectedActions() {
-	const { Awaz } = require(path.join(PROJECT_ROOT, 'dist', 'nodes', 'Awaz', 'Awaz.node.js'));
+	const { Awaz } = require(path.join(PACKAGE_DIR, 'dist', 'nodes', 'Awaz', 'Awaz.node.js'));
 	const { properties } = new Awaz().description;
 	return properties
 		.filter((p) => p.name === 'operation')
@@ -19,7 +19,7 @@ function expectedActions() {
 }
 
 function triggerDescription() {
-	const { AwazTrigger } = require(path.join(PROJECT_ROOT, 'dist', 'nodes', 'AwazTrigger', 'AwazTrigger.node.js'));
+	const { AwazTrigger } = require(path.join(PACKAGE_DIR, 'dist', 'nodes', 'AwazTrigger', 'AwazTrigger.node.js'));
 	return new AwazTrigger().description.description;
 }
 

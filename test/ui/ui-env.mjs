@@ -15,6 +15,8 @@ export const ARTIFACTS_DIR = join(PROJECT_ROOT, '.tmp', 'ui-artifacts');
 export const DOCS_DIR = join(PROJECT_ROOT, 'docs');
 /** The importable example workflows the README shows. */
 export const EXAMPLES_DIR = process.env.AWAZ_UI_EXAMPLES_DIR || join(PROJECT_ROOT, 'examples');
+/** The built package n8n loads: this checkout, or (to try a change to a built file) another copy. */
+export const PACKAGE_DIR = process.env.AWAZ_UI_PACKAGE_DIR || PROJECT_ROOT;
 
 const OWNER = { email: 'owner@example.com', password: 'Passw0rd-ui-1', firstName: 'Ada', lastName: 'Owner' };
 
@@ -31,7 +33,7 @@ export async function startUiEnv() {
 	const sandbox = await startAwazSandbox();
 	sandbox.setRateLimit({ limit: 100_000 }); // the editor's list searches are not what is tested here
 	try {
-		const n8n = await prepareN8n({ userFolder, runtime });
+		const n8n = await prepareN8n({ userFolder, runtime, packageDir: PACKAGE_DIR });
 		const credential = sandboxCredential(sandbox);
 		await n8n.importCredentials([
 			credential,
