@@ -83,7 +83,7 @@ export function findChromium({ log = console.log } = {}) {
 			);
 		}
 		log('ui: no Chromium found; installing Debian\'s: apt-get update && apt-get install -y chromium (a minute or two)');
-		for (const args of [['update'], ['install', '-y', '--no-install-recommends', 'chromium']]) {
+		for (const args of [['update'], ['install', '-y', 'chromium']]) {
 			const result = spawnSync('apt-get', args, { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
 			if (result.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed (${result.signal ?? result.status})`);
 		}
