@@ -74,6 +74,9 @@ async function executeFromEditor(workflowId, triggerToStartFrom) {
 		`execution ${started.executionId} of ${workflowId} to finish`,
 		async () => {
 			const execution = await n8n.getExecution(started.executionId);
+			// n8n 1.x may report an execution that resumed from a wait as finished a moment before
+			// its run data is stored ("Found successful execution where data is empty"): wait for it.
+			if (!execution.data?.resultData) return undefined;
 			return ['new', 'running', 'waiting'].includes(execution.status) ? undefined : execution;
 		},
 		{ timeoutMs: 60_000, intervalMs: 200 },
