@@ -185,8 +185,9 @@ export async function prepareQueueStack({
 			userFolder: join(userFolder, 'main'),
 			port,
 			runtime,
-			// Production webhooks go to the webhook process only.
-			env: { ...shared, N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true' },
+			// Main takes production webhooks too (n8n's default); the URL n8n gives out
+			// (N8N_WEBHOOK_URL) is the webhook process's, and the e2e suite calls that.
+			env: shared,
 		});
 		const baseEnv = (folder, processPort) => ({
 			...n8nEnv({ baseEnv: runtime.env, userFolder: folder, port: processPort, brokerPort: 0 }),
@@ -228,7 +229,7 @@ export async function prepareQueueStack({
 
 		const stack = Object.assign(Object.create(main), {
 			mode: 'queue',
-			/** Where callers send production webhooks: the webhook process (main serves none). */
+			/** Where callers send production webhooks: the webhook process (N8N_WEBHOOK_URL). */
 			url: webhookUrl,
 			webhookUrl,
 			/** The editor and REST API: the main process. */
