@@ -42,7 +42,12 @@ test('a workflow with the Awaz node runs via `n8n execute` and reaches the sandb
 
 	const result = await n8n.executeWorkflow(id);
 
-	if (result.code !== 0 || !result.json) {
+	// Under heavy load, n8n's CLI (1.123 on Node 22 and 2.41 on Node 24 alike) has been seen to die
+	// with SIGSEGV while shutting down, after printing the complete run data of a successful run.
+	// That crash is in n8n's process teardown, not in the run: accepted only in that exact case.
+	const crashedAfterSuccess = result.signal === 'SIGSEGV' && result.json?.status === 'success' && result.json?.finished === true;
+	if (crashedAfterSuccess) console.warn('n8n execute printed a successful run, then died with SIGSEGV while exiting');
+	if ((result.code !== 0 && !crashedAfterSuccess) || !result.json) {
 		// What n8n printed, to tell a failed run from a killed or garbled one.
 		throw new Error(`n8n execute: exit code ${result.code}, signal ${result.signal}, run data ${result.json ? 'parsed' : 'not found'}\n--- stdout (end) ---\n${result.stdout.slice(-3000)}\n--- stderr (end) ---\n${result.stderr.slice(-3000)}`);
 	}
