@@ -15,11 +15,8 @@ export function asList(value: unknown): string[] {
 	return list.map((entry) => String(entry).trim()).filter(Boolean);
 }
 
-/** The Statuses and Agents fields as a subscription body's `status` and `agents`, or what is wrong. */
-export function subscriptionFilter(
-	statuses: unknown,
-	agentIds: unknown,
-): SubscriptionFilter | { problem: string } {
+/** A multi-select of call statuses as a list, or what is wrong with it (empty, or a status Awaz does not know). */
+export function callStatusList(statuses: unknown): { status: string[] } | { problem: string } {
 	const status = asList(statuses);
 	if (status.length === 0) return { problem: 'is empty; choose at least one status' };
 	const unknown = status.filter((entry) => !CALL_STATUSES.includes(entry));
@@ -28,7 +25,17 @@ export function subscriptionFilter(
 			problem: `has ${unknown.map((entry) => `"${entry}"`).join(', ')}, which Awaz does not know; use ${CALL_STATUSES.join(', ')}`,
 		};
 	}
-	return { agents: asList(agentIds), status };
+	return { status };
+}
+
+/** The Statuses and Agents fields as a subscription body's `status` and `agents`, or what is wrong. */
+export function subscriptionFilter(
+	statuses: unknown,
+	agentIds: unknown,
+): SubscriptionFilter | { problem: string } {
+	const checked = callStatusList(statuses);
+	if ('problem' in checked) return checked;
+	return { agents: asList(agentIds), status: checked.status };
 }
 
 /** An agent as a subscription or a call event names it: an id, or an object with an id. */

@@ -45,6 +45,8 @@ export interface WorkflowRun {
 	items?: IDataObject[];
 	credentials?: CredentialData;
 	mode?: WorkflowExecuteMode;
+	/** Aborting it stops the execution, as the editor's Stop button does. */
+	signal?: AbortSignal;
 }
 
 export interface WorkflowResult {

@@ -126,9 +126,10 @@ function inProcessN8n({ core, workflow: workflowLib }) {
 	/**
 	 * Runs one execution: `nodes[0]` gets `items` as its input, each further node is connected to
 	 * the one before. Resolves with the last node's items on its first output ([] when none) and the
-	 * error that stopped the workflow, if any.
+	 * error that stopped the workflow, if any. Aborting `signal` stops the execution as the editor's
+	 * Stop button does.
 	 */
-	async function runWorkflow(env, { nodes, items = [{}], credentials, mode = 'manual' }) {
+	async function runWorkflow(env, { nodes, items = [{}], credentials, mode = 'manual', signal }) {
 		const id = `execution-${++executionCounter}`;
 		const workflow = newWorkflow(env, { id: `workflow-${id}`, nodes });
 		const hooks = new core.ExecutionLifecycleHooks(mode, id, {
@@ -161,7 +162,9 @@ function inProcessN8n({ core, workflow: workflowLib }) {
 			mode,
 			runExecutionData,
 		);
-		await execute.processRunExecutionData(workflow);
+		const execution = execute.processRunExecutionData(workflow);
+		signal?.addEventListener('abort', () => execution.cancel(), { once: true });
+		await execution;
 		const run = await finished;
 		const nodeRuns = run.data.resultData.runData[nodes[nodes.length - 1].name] ?? [];
 		const output = nodeRuns[nodeRuns.length - 1]?.data?.main?.[0] ?? [];

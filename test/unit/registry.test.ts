@@ -41,6 +41,7 @@ describe('the operation registry', () => {
 				.sort(),
 		).toEqual([
 			'call.schedule',
+			'call.scheduleAndWait',
 			'contact.create',
 			'subscription.create',
 			'subscription.delete',

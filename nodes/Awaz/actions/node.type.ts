@@ -4,7 +4,7 @@
  */
 export interface AwazOperationNames {
 	agent: 'getAll';
-	call: 'get' | 'getAll' | 'schedule';
+	call: 'get' | 'getAll' | 'schedule' | 'scheduleAndWait' | 'waitForOutcome';
 	contact: 'create';
 	contactList: 'getAll';
 	phone: 'getAll';

@@ -19,6 +19,12 @@ export type Plan =
 			/** The output item when Awaz answers without a body: what was done. */
 			whenNoBody: IDataObject;
 			notFoundMessage?: string;
+			/**
+			 * What makes a later try of this item the same write for Retry On Fail's memo; the request
+			 * when not given. A value worked out from the time of the try (a Date and Time left empty,
+			 * "now") belongs out of it, or a retry a second later places the call again.
+			 */
+			memoKey?: string;
 	  }
 	| {
 			kind: 'list';

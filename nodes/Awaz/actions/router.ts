@@ -72,7 +72,7 @@ async function run(
 		emit(plan.limit === undefined ? elements : elements.slice(0, plan.limit));
 		return;
 	}
-	const fingerprint = JSON.stringify(plan.request);
+	const fingerprint = plan.memoKey ?? JSON.stringify(plan.request);
 	const earlier =
 		operation.traits.writes && sent[itemIndex]?.request === fingerprint
 			? sent[itemIndex]

@@ -4,5 +4,6 @@ export { AWAZ_CREDENTIAL } from './connection';
 export { AwazApiError, mayHaveBeenCarriedOut } from './errors';
 export { answerToJson, asItemJson, listItems } from './items';
 export { awazPages } from './paging';
+export { sleepCancellable } from './rateLimit';
 export { awazApiRequest } from './request';
 export type { AwazRequest, RequestScope, TransportSettings } from './types';

@@ -5,8 +5,16 @@ import type { ResourceOperations } from '../operation';
 import { get } from './get.operation';
 import { getAll } from './getAll.operation';
 import { schedule } from './schedule.operation';
+import { scheduleAndWait } from './scheduleAndWait.operation';
+import { waitForOutcome } from './waitForOutcome.operation';
 
-export const callOperations: ResourceOperations<'call'> = { get, getAll, schedule };
+export const callOperations: ResourceOperations<'call'> = {
+	get,
+	getAll,
+	schedule,
+	scheduleAndWait,
+	waitForOutcome,
+};
 
 export const callDescription: INodeProperties[] = [
 	operationSelector(
@@ -32,10 +40,26 @@ export const callDescription: INodeProperties[] = [
 				description:
 					'Have an AI agent phone a person now or at a set time, from one of the workspace phones',
 			},
+			{
+				name: 'Schedule and Wait for Outcome',
+				value: 'scheduleAndWait',
+				action: 'Schedule an AI phone call and wait for its outcome',
+				description:
+					'Have an AI agent phone a person and wait until the call has ended: output the call with its status and the variables the agent extracted',
+			},
+			{
+				name: 'Wait for Outcome',
+				value: 'waitForOutcome',
+				action: 'Wait for the outcome of a call',
+				description:
+					'Wait until a call scheduled earlier or elsewhere has ended: output the call with its status and extracted variables',
+			},
 		],
 		'schedule',
 	),
 	...schedule.description,
+	...scheduleAndWait.description,
 	...get.description,
 	...getAll.description,
+	...waitForOutcome.description,
 ];

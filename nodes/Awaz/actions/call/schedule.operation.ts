@@ -87,10 +87,16 @@ export const schedule: AwazOperation = {
 			from: values.fromPhoneId,
 			datetime: values.datetime,
 		};
+		const request = { method: 'POST' as const, path: CALLS_PATH, body };
+		const callNow = String(this.getNodeParameter('datetime', itemIndex, '') ?? '').trim() === '';
 		return {
 			kind: 'single',
-			request: { method: 'POST', path: CALLS_PATH, body },
+			request,
 			whenNoBody: { scheduled: true, ...body },
+			// "Now" is a new time on every try: a retry of the same item is still the same call.
+			memoKey: JSON.stringify(
+				callNow ? { ...request, body: { ...body, datetime: 'now' } } : request,
+			),
 		};
 	},
 };
