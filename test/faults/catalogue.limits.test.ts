@@ -513,4 +513,62 @@ describe('running at the rate limit with nothing lost', () => {
 	});
 });
 
+describe('a server that changes its window, or whose clock is off (issue 10)', () => {
+	/** Every item scheduled once, in order, with no 429 provoked and no error. */
+	function allDoneOnce(sb: Sandbox, result: Awaited<ReturnType<typeof run>>, names: unknown[]) {
+		expect(result.error).toBeUndefined();
+		expect(result.output).toHaveLength(names.length);
+		expect(result.output.filter((entry) => entry.json.error !== undefined)).toEqual([]);
+		expect(createdNames(sb)).toEqual(names);
+		expect(sb.stats().byStatus[429] ?? 0).toBe(0);
+		expect(sb.requests).toHaveLength(names.length);
+	}
+
+	test('a switch from a 60 s window to 1 s windows mid-batch: held until each short reset, 0 × 429', async () => {
+		await withBed({ rateLimit: { limit: 10, windowMs: 60_000 } }, async ({ sb, env }) => {
+			// After three answers naming the end of the minute, the answers name the next second.
+			sb.setRateLimit({ limit: 4, windowMs: 1000 }, { after: 3 });
+			const items = scheduleItems({}, 15);
+			const result = await run(
+				'window switch',
+				env,
+				{ ...SCHEDULE, options: { maxRateLimitWait: 10 } },
+				items,
+			);
+			allDoneOnce(
+				sb,
+				result,
+				items.map((item) => item.name),
+			);
+			expect(Math.max(...perWindow({ requests: sb.requests.slice(3) } as Sandbox, 1000))).toBe(4);
+		});
+	});
+
+	for (const offset of [30_400, -30_400]) {
+		const how = offset > 0 ? 'ahead of' : 'behind';
+		test(`a server clock 30.4 s ${how} ours: its resets read through its Date header, 0 × 429`, async () => {
+			await withBed({ rateLimit: { limit: 4, windowMs: 1000 } }, async ({ sb, env }) => {
+				sb.setClockOffset(offset);
+				const items = scheduleItems({}, 12);
+				const result = await run(
+					`clock ${how}`,
+					env,
+					{ ...SCHEDULE, options: { maxRateLimitWait: 10 } },
+					items,
+				);
+				allDoneOnce(
+					sb,
+					result,
+					items.map((item) => item.name),
+				);
+				// The server's windows, on its clock: none over the limit.
+				const onServerClock = sb.requests.map((request) => ({ time: request.time + offset }));
+				expect(
+					Math.max(...perWindow({ requests: onServerClock } as unknown as Sandbox, 1000)),
+				).toBeLessThanOrEqual(4);
+			});
+		});
+	}
+});
+
 leakCheck({ expectLogLine: /Awaz: waiting 5 s before POST \/v1\/calls/ });

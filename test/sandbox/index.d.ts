@@ -94,6 +94,8 @@ export interface SandboxOptions {
 	log?: boolean;
 	/** Default true (time scale 1); false keeps created calls scheduled. */
 	lifecycle?: boolean | LifecycleOptions;
+	/** The sandbox's clock this far ahead of the real one (negative: behind); default 0. */
+	clockOffsetMs?: number;
 }
 
 export interface Sandbox {
@@ -113,7 +115,13 @@ export interface Sandbox {
 	clearLog(): void;
 	reset(): void;
 	inject(fault: Fault): Fault & { seen: number; hits: number };
-	setRateLimit(limit: { limit?: number; windowMs?: number }): void;
+	/** Now, or (`after: n`) just before the request that follows the next n counted ones. */
+	setRateLimit(limit: { limit?: number; windowMs?: number }, when?: { after?: number }): void;
+	/** The rate limit in force. */
+	readonly rateLimit: { limit: number; windowMs: number };
+	/** Drives the rate-limit windows, X-RateLimit-Reset and Date; the log and lifecycle keep real time. */
+	setClockOffset(ms: number): void;
+	readonly clockOffsetMs: number;
 	/** false drops pending timelines; a new scale re-times them; true/{} keep the last scale. */
 	setLifecycle(lifecycle: boolean | LifecycleOptions): void;
 	/** A copy of the call once it has reached status (at once if it already has); default timeout 10 s. */

@@ -438,6 +438,48 @@ describe('rate limit', () => {
 		expect(() => sb.setRateLimit({ windowMs: 0 })).toThrow(TypeError);
 		sb.setRateLimit({ limit: 100 });
 	});
+
+	it('setRateLimit with after: n changes the limit just before the request after the next n', async () => {
+		try {
+			sb.setRateLimit({ limit: 100, windowMs: 60_000 });
+			sb.setRateLimit({ limit: 2, windowMs: 3_600_000 }, { after: 2 });
+			expect(sb.rateLimit).toEqual({ limit: 100, windowMs: 60_000 });
+			const seen = [];
+			for (let i = 0; i < 4; i++) seen.push(rateHeaders((await api('GET', '/v1/phones')).headers));
+			expect(seen.map(({ limit, remaining }) => `${limit}/${remaining}`)).toEqual(['100/99', '100/98', '2/1', '2/0']);
+			expect(seen[2].reset).toBe(String(windowEndSeconds(sb.requests[2].time, 3_600_000)));
+			expect(sb.rateLimit).toEqual({ limit: 2, windowMs: 3_600_000 });
+			expect(() => sb.setRateLimit({}, { after: -1 })).toThrow(TypeError);
+		} finally {
+			sb.setRateLimit({ limit: 100, windowMs: 60_000 });
+		}
+	});
+
+	it('a clock offset moves the windows, X-RateLimit-Reset and Date, not the request log', async () => {
+		try {
+			sb.setRateLimit({ limit: 100, windowMs: 60_000 });
+			for (const offset of [30_400, -30_400]) {
+				sb.reset();
+				sb.setClockOffset(offset);
+				expect(sb.clockOffsetMs).toBe(offset);
+				const before = Date.now();
+				const { headers } = await api('GET', '/v1/phones');
+				const after = Date.now();
+				const { time } = sb.requests[0];
+				expect(time).toBeGreaterThanOrEqual(before);
+				expect(time).toBeLessThanOrEqual(after);
+				expect(rateHeaders(headers).reset).toBe(String(windowEndSeconds(time + offset, 60_000)));
+				const date = Date.parse(headers.get('date'));
+				expect(date).toBeGreaterThan(before + offset - 1000);
+				expect(date).toBeLessThanOrEqual(after + offset);
+			}
+			expect(() => sb.setClockOffset(Number.NaN)).toThrow(TypeError);
+		} finally {
+			sb.setClockOffset(0);
+		}
+		const { headers } = await api('GET', '/v1/phones');
+		expect(Math.abs(Date.parse(headers.get('date')) - Date.now())).toBeLessThan(2000);
+	});
 });
 
 describe('fault injection', () => {

@@ -33,7 +33,8 @@ const { timelineFor, outcomeVariables } = require('./lifecycle');
  * @typedef {{ timeScale?: number }} LifecycleOptions
  * @typedef {{ apiKey?: string, apiKeys?: string[], port?: number,
  *   rateLimit?: { limit?: number, windowMs?: number }, pageSize?: number, callCount?: number,
- *   latencyMs?: number, log?: boolean, lifecycle?: boolean | LifecycleOptions }} SandboxOptions
+ *   latencyMs?: number, log?: boolean, lifecycle?: boolean | LifecycleOptions,
+ *   clockOffsetMs?: number }} SandboxOptions
  * @typedef {{ hookUrl: string, status: number, body: unknown, error?: string }} Delivery
  */
 
@@ -332,6 +333,12 @@ function normalizeLifecycle(lifecycle, currentScale = 1) {
 	return { timeScale };
 }
 
+/** @param {unknown} offset */
+function validateClockOffset(offset) {
+	if (typeof offset !== 'number' || !Number.isFinite(offset)) throw new TypeError('clockOffsetMs must be a finite number');
+	return offset;
+}
+
 /** @param {SandboxOptions} options */
 function normalizeOptions(options) {
 	const apiKeys = [...new Set([options.apiKey, ...(options.apiKeys ?? [])].filter((key) => key !== undefined))];
@@ -344,7 +351,8 @@ function normalizeOptions(options) {
 	if (!Number.isFinite(latencyMs) || latencyMs < 0) throw new TypeError('latencyMs must be >= 0');
 	const rateLimit = validateRateLimit({ limit: 100, windowMs: 60_000, ...options.rateLimit });
 	const lifecycle = normalizeLifecycle(options.lifecycle);
-	return { apiKeys, port, pageSize, callCount, latencyMs, log: Boolean(log), rateLimit, lifecycle };
+	const clockOffsetMs = validateClockOffset(options.clockOffsetMs ?? 0);
+	return { apiKeys, port, pageSize, callCount, latencyMs, log: Boolean(log), rateLimit, lifecycle, clockOffsetMs };
 }
 
 class Sandbox {
@@ -364,6 +372,10 @@ class Sandbox {
 	/** @type {SandboxData} */ #data;
 	#options;
 	#rateLimit;
+	/** @type {{ rateLimit: { limit: number, windowMs: number }, after: number } | null} a change due after `after` more counted requests */
+	#pendingRateLimit = null;
+	/** How far the sandbox's clock (its rate-limit windows, X-RateLimit-Reset, Date) is ahead of the real one. */
+	#clockOffsetMs = 0;
 	/** @type {Map<string, { windowStart: number, count: number }>} */ #buckets = new Map();
 	#createdCount = 0;
 	/** @type {Set<NodeJS.Timeout>} */ #timers = new Set();
@@ -380,6 +392,7 @@ class Sandbox {
 		this.apiKeys = this.#options.apiKeys;
 		this.apiKey = this.apiKeys[0];
 		this.#rateLimit = this.#options.rateLimit;
+		this.#clockOffsetMs = this.#options.clockOffsetMs;
 		this.#lifecycle = this.#options.lifecycle;
 		this.#timeScale = this.#lifecycle?.timeScale ?? 1;
 		this.fixtures = buildFixtures({ callCount: this.#options.callCount });
@@ -435,9 +448,40 @@ class Sandbox {
 		return queued;
 	}
 
-	/** @param {{ limit?: number, windowMs?: number }} rateLimit missing fields keep their value */
-	setRateLimit(rateLimit) {
-		this.#rateLimit = validateRateLimit({ ...this.#rateLimit, ...rateLimit });
+	/**
+	 * Changes the rate limit and empties the buckets: now, or (`after: n`) when the next n requests
+	 * have been counted, just before the one after them, as a server whose configuration changes
+	 * mid-batch. A later call replaces a pending change.
+	 * @param {{ limit?: number, windowMs?: number }} rateLimit missing fields keep their value
+	 * @param {{ after?: number }} [when]
+	 */
+	setRateLimit(rateLimit, { after = 0 } = {}) {
+		if (!Number.isInteger(after) || after < 0) throw new TypeError('after must be an integer >= 0');
+		const next = validateRateLimit({ ...this.#rateLimit, ...rateLimit });
+		this.#pendingRateLimit = after > 0 ? { rateLimit: next, after } : null;
+		if (after > 0) return;
+		this.#rateLimit = next;
+		this.#buckets.clear();
+	}
+
+	/** The rate limit in force: `{ limit, windowMs }`. */
+	get rateLimit() {
+		return { ...this.#rateLimit };
+	}
+
+	/** How far the sandbox's clock is ahead of the real one (negative: behind), in ms. */
+	get clockOffsetMs() {
+		return this.#clockOffsetMs;
+	}
+
+	/**
+	 * Sets the sandbox's clock `ms` ahead of the real one (negative: behind). It drives the
+	 * rate-limit windows, `X-RateLimit-Reset` and the `Date` header, as a server whose clock is
+	 * off; the request log, the call lifecycle and everything else keep real time.
+	 * @param {number} ms
+	 */
+	setClockOffset(ms) {
+		this.#clockOffsetMs = validateClockOffset(ms);
 		this.#buckets.clear();
 	}
 
@@ -619,7 +663,7 @@ class Sandbox {
 		if (!token) return message(401, 'Unauthorized');
 		if (!this.apiKeys.includes(token)) return message(403, 'Forbidden');
 
-		const quota = this.#consumeQuota(token, entry.time);
+		const quota = this.#consumeQuota(token, entry.time + this.#clockOffsetMs);
 		if (quota.exceeded) {
 			return { status: 429, body: { message: 'Too Many Requests' }, headers: { ...quota.headers, 'retry-after': quota.retryAfter } };
 		}
@@ -729,6 +773,11 @@ class Sandbox {
 	 * @param {number} now
 	 */
 	#consumeQuota(key, now) {
+		if (this.#pendingRateLimit && this.#pendingRateLimit.after-- === 0) {
+			this.#rateLimit = this.#pendingRateLimit.rateLimit;
+			this.#pendingRateLimit = null;
+			this.#buckets.clear();
+		}
 		const { limit, windowMs } = this.#rateLimit;
 		const windowStart = Math.floor(now / windowMs) * windowMs;
 		const windowEnd = windowStart + windowMs;
@@ -781,6 +830,8 @@ class Sandbox {
 				else headers[name.toLowerCase()] = value;
 			}
 			headers['content-length'] = Buffer.byteLength(payload);
+			// Node dates every answer by the real clock; a sandbox whose clock is off says its own time.
+			if (this.#clockOffsetMs !== 0 && !('date' in headers)) headers.date = new Date(Date.now() + this.#clockOffsetMs).toUTCString();
 			entry.status = reply.status;
 			// The client may have given up (timeout tests); writing to a closed socket is harmless.
 			res.writeHead(reply.status, headers).end(payload);

@@ -79,13 +79,16 @@ describe('rate-limit headers', () => {
 
 	it('holds requests back only when the window has none left, counting those in flight', () => {
 		const gate = new RateLimitGate(`unit ${Math.random()}`);
+		const answer = (remaining: number) => ({
+			'x-ratelimit-remaining': String(remaining),
+			'x-ratelimit-reset': String((NOW + 10_000) / 1000),
+		});
 		expect(gate.delayBeforeNextRequest(NOW)).toBe(0);
-		gate.started();
-		gate.finished({ remaining: 1, resetAtMs: NOW + 10_000 });
+		gate.finished(gate.started(NOW), answer(1), NOW);
 		expect(gate.delayBeforeNextRequest(NOW)).toBe(0);
-		gate.started();
+		const ticket = gate.started(NOW);
 		expect(gate.delayBeforeNextRequest(NOW)).toBe(10_025);
-		gate.finished({ remaining: 0, resetAtMs: NOW + 10_000 });
+		gate.finished(ticket, answer(0), NOW);
 		expect(gate.delayBeforeNextRequest(NOW + 10_000)).toBe(0);
 	});
 });

@@ -7,8 +7,18 @@ import { sleep } from 'n8n-workflow';
  */
 interface WindowState {
 	remaining?: number;
+	/** When the window resets, in our time (the server's instant translated). */
 	resetAtMs?: number;
+	/** The `X-RateLimit-Reset` as sent, which names the window whatever our reading of the clock. */
+	resetNamed?: number;
+	/** The sequence number of the request whose answer set `resetAtMs` (0: none yet). */
+	appliedSeq: number;
+	limit?: number;
+	limitSeq: number;
 	inFlight: number;
+	/** The sequence number of the last request started. */
+	lastSeq: number;
+	clock: ServerClock;
 }
 
 /** Landing a hair after the reset instant keeps a request from falling into the old window. */
@@ -20,6 +30,49 @@ export const RESET_MARGIN_MS = 25;
 export const MAX_WINDOW_WAIT_MS = 61_000;
 /** Sleep in slices so that a cancelled execution stops waiting promptly. */
 const SLEEP_SLICE_MS = 1000;
+/** How many recent answers the server's clock is read from. */
+const CLOCK_SAMPLES = 8;
+/**
+ * A `Date` header is truncated to the second, and busy servers send one cached a little late; a
+ * server clock behind ours is believed only when the headers put it further behind than this.
+ */
+const DATE_LAG_TOLERANCE_MS = 500;
+
+/**
+ * The server's clock against ours, from the `Date` headers of its recent answers. An answer sent
+ * at local `sent` and received at `received`, dated `date` (whole seconds, truncated), was made
+ * when the server's clock read somewhere in [date, date + 1 s), and ours in [sent, received]; so
+ * the offset (server minus local) is at least `date − received` and below `date + 1 s − sent`.
+ * Several answers narrow that range. The offset used leans towards holding longer, never shorter:
+ * - the lower bound when it is above 0 (the server is surely ahead by at least that much);
+ * - the lower bound when the upper bound is well below 0 (the server is behind: its reset, in our
+ *   time, is at the latest it can be);
+ * - otherwise 0: the clocks agree as far as one-second dates can tell, and a reset read as sent
+ *   keeps short windows at full speed (correcting by the uncertainty would add up to a second to
+ *   every hold).
+ */
+export class ServerClock {
+	private readonly samples: Array<{ atLeast: number; below: number }> = [];
+
+	observe(dateMs: number, sentAtMs: number, receivedAtMs: number): void {
+		this.samples.push({ atLeast: dateMs - receivedAtMs, below: dateMs + 1000 - sentAtMs });
+		if (this.samples.length > CLOCK_SAMPLES) this.samples.shift();
+	}
+
+	/** Milliseconds to subtract from a server instant to get ours. */
+	get offsetMs(): number {
+		if (this.samples.length === 0) return 0;
+		let atLeast = Math.max(...this.samples.map((sample) => sample.atLeast));
+		let below = Math.min(...this.samples.map((sample) => sample.below));
+		if (atLeast >= below) {
+			// The answers disagree (the server's clock was set, or several servers answer): the
+			// newest is the truest.
+			({ atLeast, below } = this.samples[this.samples.length - 1]);
+		}
+		if (atLeast > 0 || below < -DATE_LAG_TOLERANCE_MS) return atLeast;
+		return 0;
+	}
+}
 
 const windows = new Map<string, WindowState>();
 
@@ -38,35 +91,58 @@ function headerNumber(headers: Record<string, unknown>, name: string): number | 
 }
 
 /**
- * When the window resets, in epoch milliseconds. Awaz documents UTC epoch seconds; a small number
- * is read as seconds from now and a huge one as milliseconds, as other servers send them.
+ * When the window resets, in our epoch milliseconds. Awaz documents UTC epoch seconds; a small
+ * number is read as seconds from now and a huge one as milliseconds, as other servers send them.
+ * The epoch forms are instants on the server's clock: `serverOffsetMs` (server minus local) turns
+ * them into ours.
  */
-function resetInstant(reset: number | undefined, now: number): number | undefined {
+function resetInstant(
+	reset: number | undefined,
+	now: number,
+	serverOffsetMs: number,
+): number | undefined {
 	if (reset === undefined || reset < 0) return undefined;
 	if (reset < 1e9) return now + reset * 1000;
-	if (reset > 1e12) return reset;
-	return reset * 1000;
+	if (reset > 1e12) return reset - serverOffsetMs;
+	return reset * 1000 - serverOffsetMs;
 }
 
 export function readRateLimitHeaders(
 	headers: Record<string, unknown> = {},
 	now = Date.now(),
+	serverOffsetMs = 0,
 ): RateLimitHeaders {
 	return {
 		limit: headerNumber(headers, 'x-ratelimit-limit'),
 		remaining: headerNumber(headers, 'x-ratelimit-remaining'),
-		resetAtMs: resetInstant(headerNumber(headers, 'x-ratelimit-reset'), now),
+		resetAtMs: resetInstant(headerNumber(headers, 'x-ratelimit-reset'), now, serverOffsetMs),
 	};
 }
 
-/** Seconds from a Retry-After header (seconds or an HTTP date), if there is one. */
-export function readRetryAfterMs(headers: Record<string, unknown> = {}, now = Date.now()) {
+/** The `Date` header (when the server made the answer, by its clock), in epoch milliseconds. */
+export function readServerDate(headers: Record<string, unknown> = {}): number | undefined {
+	const raw = headers.date ?? headers.Date;
+	const value = Array.isArray(raw) ? raw[0] : raw;
+	if (typeof value !== 'string') return undefined;
+	const parsed = Date.parse(value);
+	return Number.isNaN(parsed) ? undefined : parsed;
+}
+
+/**
+ * Seconds from a Retry-After header (seconds or an HTTP date on the server's clock), if there is
+ * one.
+ */
+export function readRetryAfterMs(
+	headers: Record<string, unknown> = {},
+	now = Date.now(),
+	serverOffsetMs = 0,
+) {
 	const raw = headers['retry-after'] ?? headers['Retry-After'];
 	const value = String(Array.isArray(raw) ? raw[0] : (raw ?? '')).trim();
 	if (!value) return undefined;
 	if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
 	const date = Date.parse(value);
-	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+	return Number.isNaN(date) ? undefined : Math.max(0, date - serverOffsetMs - now);
 }
 
 export async function sleepCancellable(ms: number, signal?: AbortSignal): Promise<void> {
@@ -78,13 +154,19 @@ export async function sleepCancellable(ms: number, signal?: AbortSignal): Promis
 	}
 }
 
+/** One request as the gate knows it: its place in start order and when it was sent. */
+export interface Ticket {
+	seq: number;
+	sentAtMs: number;
+}
+
 export class RateLimitGate {
 	private readonly state: WindowState;
 
 	constructor(key: string) {
 		let state = windows.get(key);
 		if (!state) {
-			state = { inFlight: 0 };
+			state = { inFlight: 0, lastSeq: 0, appliedSeq: 0, limitSeq: 0, clock: new ServerClock() };
 			windows.set(key, state);
 		}
 		this.state = state;
@@ -103,23 +185,60 @@ export class RateLimitGate {
 			: Math.min(resetAtMs - now + RESET_MARGIN_MS, MAX_WINDOW_WAIT_MS);
 	}
 
-	started(): void {
-		this.state.inFlight++;
+	/**
+	 * The last `X-RateLimit-Limit` the server sent for this key (requests per window; Awaz's
+	 * window is a minute), from the answer to the latest request; undefined before any.
+	 */
+	limit(): number | undefined {
+		return this.state.limit;
 	}
 
-	finished(headers: RateLimitHeaders): void {
-		this.state.inFlight = Math.max(0, this.state.inFlight - 1);
-		const { remaining, resetAtMs } = headers;
+	/** The server's clock minus ours, as used to read its reset instants (0 until it differs). */
+	get serverOffsetMs(): number {
+		return this.state.clock.offsetMs;
+	}
+
+	/** A request is about to be sent: hand its ticket back to `finished` with the answer. */
+	started(now = Date.now()): Ticket {
+		this.state.inFlight++;
+		return { seq: ++this.state.lastSeq, sentAtMs: now };
+	}
+
+	/**
+	 * The answer (its headers; none after a network failure) to the request of `ticket` arrived.
+	 * The answer to the latest request started is the truest, even when it names an earlier reset
+	 * (the server switched to a shorter window): it replaces what an answer to an earlier request
+	 * said. An answer to an earlier request, arriving late, only lowers the count of the window it
+	 * names when that is the window known.
+	 */
+	finished(ticket: Ticket, headers: Record<string, unknown> = {}, now = Date.now()): void {
+		const state = this.state;
+		state.inFlight = Math.max(0, state.inFlight - 1);
+		const date = readServerDate(headers);
+		if (date !== undefined) state.clock.observe(date, ticket.sentAtMs, now);
+		const { limit, remaining, resetAtMs } = readRateLimitHeaders(
+			headers,
+			now,
+			state.clock.offsetMs,
+		);
+		if (limit !== undefined && ticket.seq > state.limitSeq) {
+			state.limit = limit;
+			state.limitSeq = ticket.seq;
+		}
 		if (remaining === undefined || resetAtMs === undefined) return;
-		const known = this.state.resetAtMs;
-		// A late answer from a window that has already ended says nothing about the current one.
-		if (known !== undefined && resetAtMs < known) return;
-		// Answers to concurrent requests can arrive out of order; within one window the lowest count
-		// the server reported is the truest.
-		this.state.remaining =
-			resetAtMs === known && this.state.remaining !== undefined
-				? Math.min(this.state.remaining, remaining)
-				: remaining;
-		this.state.resetAtMs = resetAtMs;
+		const resetNamed = headerNumber(headers, 'x-ratelimit-reset');
+		if (resetNamed === state.resetNamed && state.remaining !== undefined) {
+			// Same window, whatever the order: the lowest count the server reported is the truest.
+			state.remaining = Math.min(state.remaining, remaining);
+			if (ticket.seq > state.appliedSeq) {
+				state.resetAtMs = resetAtMs; // read with the latest view of the server's clock
+				state.appliedSeq = ticket.seq;
+			}
+		} else if (ticket.seq > state.appliedSeq) {
+			state.remaining = remaining;
+			state.resetAtMs = resetAtMs;
+			state.resetNamed = resetNamed;
+			state.appliedSeq = ticket.seq;
+		}
 	}
 }

@@ -22,17 +22,20 @@ const TRANSIENT_STATUSES = [500, 502, 504];
 /** A wait this long is worth a line in n8n's log, so a slow run does not look hung. */
 const LOGGED_WAIT_MS = 5000;
 
-/** How long to wait after a 429: until the window resets if Awaz says when, else the backoff. */
+/**
+ * How long to wait after a 429: until the window resets if Awaz says when (its instants read with
+ * `serverOffsetMs`, the server's clock minus ours), else (or when that reset has passed by our
+ * clock) for its Retry-After, else the backoff.
+ */
 export function rateLimitedDelay(
 	headers: Record<string, unknown>,
 	backoffMs: number,
 	now = Date.now(),
+	serverOffsetMs = 0,
 ): { delayMs: number; usedBackoff: boolean } {
-	const { resetAtMs } = readRateLimitHeaders(headers, now);
-	const untilReset =
-		resetAtMs !== undefined
-			? resetAtMs - now + RESET_MARGIN_MS
-			: (readRetryAfterMs(headers, now) ?? 0);
+	const { resetAtMs } = readRateLimitHeaders(headers, now, serverOffsetMs);
+	const byReset = resetAtMs !== undefined ? resetAtMs - now + RESET_MARGIN_MS : 0;
+	const untilReset = byReset > 0 ? byReset : (readRetryAfterMs(headers, now, serverOffsetMs) ?? 0);
 	if (untilReset > 0)
 		return { delayMs: Math.min(untilReset, MAX_WINDOW_WAIT_MS), usedBackoff: false };
 	return { delayMs: backoffMs, usedBackoff: true };
@@ -100,6 +103,8 @@ export async function awazApiRequest(
 			const { delayMs, usedBackoff } = rateLimitedDelay(
 				response.headers,
 				budget.rateLimit.backoffMs,
+				Date.now(),
+				gate.serverOffsetMs,
 			);
 			if (usedBackoff) budget.rateLimit.growBackoff();
 			if (!budget.rateLimit.spend(delayMs)) throw errors.rateLimitExhausted();
@@ -109,7 +114,8 @@ export async function awazApiRequest(
 
 		if (status === 503) {
 			const delayMs = Math.min(
-				readRetryAfterMs(response.headers) ?? budget.busy.backoffMs,
+				readRetryAfterMs(response.headers, Date.now(), gate.serverOffsetMs) ??
+					budget.busy.backoffMs,
 				MAX_BACKOFF_MS * 5,
 			);
 			if (!budget.busy.spend(delayMs)) throw errors.stillBusy(budget.busy.waitedMs);

@@ -3,7 +3,6 @@ import type { IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
 import type { AwazContext } from './connection';
 import { AWAZ_CREDENTIAL } from './connection';
 import type { RateLimitGate } from './rateLimit';
-import { readRateLimitHeaders } from './rateLimit';
 import type { AwazRequest, TransportSettings } from './types';
 
 /** One try of a request: Awaz's answer, whatever its status, or the network failure instead. */
@@ -12,7 +11,10 @@ export interface Attempt {
 	networkError?: { code: string; timedOut: boolean };
 }
 
-/** Sends the request once through n8n (which adds the credential), telling the gate what Awaz said. */
+/**
+ * Sends the request once through n8n (which adds the credential), telling the gate what Awaz said
+ * (its rate-limit and Date headers) and which request it answered.
+ */
 export async function sendOnce(
 	ctx: AwazContext,
 	baseUrl: string,
@@ -31,7 +33,7 @@ export async function sendOnce(
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 	};
-	gate.started();
+	const ticket = gate.started();
 	let response: IN8nHttpFullResponse | undefined;
 	try {
 		response = (await ctx.helpers.httpRequestWithAuthentication.call(
@@ -43,7 +45,7 @@ export async function sendOnce(
 	} catch (error) {
 		return { networkError: networkErrorCode(error) };
 	} finally {
-		gate.finished(readRateLimitHeaders(response?.headers));
+		gate.finished(ticket, response?.headers);
 	}
 }
 
