@@ -17,7 +17,7 @@ const STEP_TIMEOUT = 90_000;
 async function openEditor({ colorScheme = 'light' } = {}) {
 	const env = await getUiEnv();
 	const { launchChromium } = await chromiumModule();
-	const profileRoot = path.join(env.artifactsDir, '..', 'ui-profiles');
+	const profileRoot = env.profilesDir;
 	await mkdir(profileRoot, { recursive: true });
 	const { context } = await launchChromium({
 		executablePath: env.chromium.executablePath,

@@ -215,6 +215,14 @@ describe('reading calls', () => {
 		await output.getByText(call.id).first().waitFor();
 	});
 
+	test('Call → Get: typing the name of a call that is on a later page finds it', async () => {
+		const call = env.sandbox.state.calls[44]; // "Contact 045", on the third page of calls
+		await ui.openList(page, 'callId');
+		const want = `${call.contact.name} ${call.contact.phone} (${call.status})`;
+		expect(await ui.filterList(page, call.contact.name, [want])).toEqual([want]);
+		await page.keyboard.press('Escape');
+	});
+
 	test('Call → Get Many with Return All: every call is an item', async () => {
 		await ui.chooseOption(page, 'operation', 'Get Many');
 		await ui.param(page, 'returnAll').locator('.el-switch').click();

@@ -11,6 +11,8 @@ import { sandboxCredential, startAwazSandbox } from '../../scripts/n8n/sandbox.m
 
 /** Per-step screenshots (git-ignored; CI keeps them as an artifact). */
 export const ARTIFACTS_DIR = join(PROJECT_ROOT, '.tmp', 'ui-artifacts');
+/** Chromium's fresh profile folders, one per browser the test files launch; removed at the end. */
+export const PROFILES_DIR = join(PROJECT_ROOT, '.tmp', 'ui-profiles');
 /** Committed screenshots for the README. */
 export const DOCS_DIR = join(PROJECT_ROOT, 'docs');
 /** The importable example workflows the README shows. */
@@ -29,6 +31,7 @@ export async function startUiEnv() {
 	const userFolder = join(PROJECT_ROOT, '.n8n-local', `ui-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`);
 	await mkdir(userFolder, { recursive: true });
 	await rm(ARTIFACTS_DIR, { recursive: true, force: true });
+	await rm(PROFILES_DIR, { recursive: true, force: true });
 	await mkdir(ARTIFACTS_DIR, { recursive: true });
 	const sandbox = await startAwazSandbox();
 	sandbox.setRateLimit({ limit: 100_000 }); // the editor's list searches are not what is tested here
@@ -44,7 +47,7 @@ export async function startUiEnv() {
 		]);
 		await n8n.start();
 		await n8n.setupOwner(OWNER); // POST /rest/owner/setup, as the editor's first-run form does
-		current = { n8n, sandbox, credential, chromium, owner: OWNER, userFolder, artifactsDir: ARTIFACTS_DIR, docsDir: DOCS_DIR, examplesDir: EXAMPLES_DIR };
+		current = { n8n, sandbox, credential, chromium, owner: OWNER, userFolder, artifactsDir: ARTIFACTS_DIR, profilesDir: PROFILES_DIR, docsDir: DOCS_DIR, examplesDir: EXAMPLES_DIR };
 		for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => stopUiEnv().finally(() => process.exit(130)));
 		return current;
 	} catch (error) {
@@ -66,6 +69,7 @@ export async function stopUiEnv() {
 	current = null;
 	await n8n.stop();
 	await sandbox.close();
+	await rm(PROFILES_DIR, { recursive: true, force: true });
 	if (process.env.AWAZ_UI_KEEP) console.log(`ui user folder kept: ${userFolder} (n8n log: ${n8n.logFile})`);
 	else await rm(userFolder, { recursive: true, force: true });
 }
