@@ -3,6 +3,7 @@ export type { AwazContext } from './connection';
 export { AWAZ_CREDENTIAL } from './connection';
 export { AwazApiError, mayHaveBeenCarriedOut } from './errors';
 export { answerToJson, asItemJson, listItems } from './items';
+export { keyLimitReader } from './keyLimit';
 export { awazPages } from './paging';
 export { sleepCancellable } from './rateLimit';
 export { awazApiRequest } from './request';

@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { CALL_STATUS_OPTIONS } from '../../../shared/callStatuses';
 import { callPath } from '../../../shared/endpoints';
 import { callStatusList } from '../../../shared/subscriptionFilter';
-import { sleepCancellable } from '../../../shared/transport';
+import { keyLimitReader, sleepCancellable } from '../../../shared/transport';
 import { invalidField, readFields } from '../../helpers/validation';
 import type { BatchTools, ItemResult } from '../operation';
 import { showFor } from '../common';
@@ -308,8 +308,7 @@ export async function waitPhase(
 			{ method: 'GET', path: callPath(callId) },
 			{ notFoundMessage: `Awaz has no call with id ${callId}` },
 		);
-	// Awaz's documented limit until the transport tells the key's own.
-	const waited = await waitForCalls(ctx, calls, readCall, () => undefined);
+	const waited = await waitForCalls(ctx, calls, readCall, await keyLimitReader(ctx));
 	const byItem = new Map(calls.map((call, slot) => [call.itemIndex, waited[slot]]));
 	return results.map((result, itemIndex) => {
 		const outcome = byItem.get(itemIndex);
