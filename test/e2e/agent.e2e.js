@@ -172,3 +172,51 @@ test('with the webhook set to stream, the model is asked with stream: true and t
 		.join('');
 	expect(streamed).toContain(`its id is ${created.id}`);
 });
+
+describe('with the tool set to Call → Schedule and Wait for Outcome (workflows/call-scheduleAndWait-agent.json)', () => {
+	const WAIT_WORKFLOW = { id: 'awazE2eAgentWait', path: 'awaz-e2e/agent-schedule-and-wait' };
+	const WAIT_TOOL_NODE = 'Schedule an AI phone call and wait for its outcome in Awaz';
+	const WAIT_TOOL_NAME = 'Schedule_an_AI_phone_call_and_wait_for_its_outcome_in_Awaz';
+	let lifecycleBefore;
+	beforeAll(async () => {
+		lifecycleBefore = sandbox.lifecycle;
+		// About 1.5 s a call: over by the node's first read of it.
+		sandbox.setLifecycle({ timeScale: 0.05 });
+		await activateWebhookWorkflows([WAIT_WORKFLOW]);
+	});
+	afterAll(async () => {
+		await n8n.deactivateWorkflow(WAIT_WORKFLOW.id);
+		sandbox.setLifecycle(lifecycleBefore ?? false);
+	});
+
+	test('"call this person and tell me what they said": the tool\'s answer is the finished call, and the model quotes its outcome', async () => {
+		// The model reads the outcome from the tool's answer (a JSON array with the call object).
+		const tellOutcome = (toolResult) => {
+			const [call] = JSON.parse(toolResult);
+			return `${call.contact.name}: ${call.status}. ${call.extracted_variables.summary}`;
+		};
+		openAi.script = toolThenAnswer({ tool: WAIT_TOOL_NAME, args: { Contact_Name: 'Jane Doe', Phone_Number: '+14155550106' }, answer: tellOutcome });
+		const before = await executionCount(WAIT_WORKFLOW.id);
+
+		const response = await postWebhook(WAIT_WORKFLOW.path, { prompt: 'Call Jane Doe on +14155550106 and tell me what she said.' });
+
+		const created = sandbox.state.calls[sandbox.state.calls.length - 1];
+		expect(created).toMatchObject({ status: 'outcome', contact: { name: 'Jane Doe', phone: '+14155550106' } });
+		// One call placed, then only that call read until it had its outcome.
+		const log = sandbox.requests.map(({ method, path }) => `${method} ${path}`);
+		expect(log[0]).toBe('POST /v1/calls');
+		expect(new Set(log.slice(1))).toEqual(new Set([`GET /v1/calls/${created.id}`]));
+		// The tool answered with the call as Awaz last showed it.
+		const toolMessage = openAi.completions.at(-1).body.messages.find((message) => message.role === 'tool');
+		expect(JSON.parse(toolMessage.content)).toEqual([created]);
+		expect(response.status).toBe(200);
+		expect(response.json).toEqual({ output: 'Jane Doe: outcome. Spoke with Jane Doe: interested, asked to be called back.' });
+		// The model was offered the operation's action text.
+		expect(openAi.completions[0].body.tools.map((tool) => tool.function.description)).toEqual([
+			'Schedule an AI phone call and wait for its outcome in Awaz',
+		]);
+		const execution = await newestExecution(WAIT_WORKFLOW.id, before);
+		expect(execution.status).toBe('success');
+		expect(execution.data.resultData.runData[WAIT_TOOL_NODE]).toHaveLength(1);
+	});
+});

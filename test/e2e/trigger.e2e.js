@@ -5,7 +5,7 @@
  * through n8n's REST API, and the sandbox plays Awaz: it keeps the subscription n8n makes and
  * POSTs call events to it.
  */
-const { AGENT_ID, e2eEnv, executionCount, newestExecution, nodeOutput } = require('./helpers');
+const { AGENT_ID, activateWebhookWorkflows, e2eEnv, executionCount, newestExecution, nodeOutput, postWebhook } = require('./helpers');
 
 const WORKFLOW_ID = 'awazE2eTrigger01';
 const WEBHOOK_ID = 'a3a2e2e0-0000-4000-8000-00000000a001'; // the trigger node's webhookId in the JSON
@@ -120,4 +120,42 @@ test('publishing again subscribes again: still exactly one subscription, and eve
 	await n8n.waitForWebhook(`${WEBHOOK_ID}/webhook`);
 	expect(await sandbox.deliver(event())).toEqual([{ hookUrl, status: 200, body: RECEIVED }]);
 	await newestExecution(WORKFLOW_ID, before);
+});
+
+test('a call placed in this run reaches the trigger as the events Awaz sends while it goes on (no hand-made delivery)', async () => {
+	// Call → Schedule and Wait for Outcome places three calls (…04 answered, …00 busy, …01
+	// voicemail) and waits for them; the sandbox moves each through its lifecycle and sends every
+	// change to the subscriptions that ask for it, as Awaz does.
+	const scheduleAndWait = { id: 'awazE2eSchedWait', path: 'awaz-e2e/call-schedule-and-wait' };
+	const lifecycleBefore = sandbox.lifecycle;
+	sandbox.setLifecycle({ timeScale: 0.05 });
+	await activateWebhookWorkflows([scheduleAndWait]);
+	try {
+		const before = await executionCount(WORKFLOW_ID);
+		const placed = sandbox.state.calls.length;
+
+		const { status } = await postWebhook(scheduleAndWait.path, {});
+
+		expect(status).toBe(200);
+		const calls = sandbox.state.calls.slice(placed);
+		expect(calls.map((call) => call.status)).toEqual(['outcome', 'busy', 'voicemail']);
+		// Awaz sent this trigger only the statuses it subscribed to: Grace's voicemail, Ada's completed.
+		const changes = sandbox.transitions.filter((step) => calls.some((call) => call.id === step.id));
+		await Promise.all(changes.map((step) => step.delivered));
+		const sent = changes.filter((step) => step.deliveries.some((delivery) => delivery.hookUrl === hookUrl && delivery.status === 200));
+		expect(sent.map((step) => [step.id, step.status])).toEqual([
+			[calls[2].id, 'voicemail'],
+			[calls[0].id, 'completed'],
+		]);
+		const executions = await helpers.waitFor('two trigger executions', async () => {
+			const list = await n8n.listExecutions(WORKFLOW_ID);
+			return list.length >= before + 2 && list.slice(0, 2).every((entry) => entry.status === 'success') ? list.slice(0, 2) : undefined;
+		});
+		const events = await Promise.all(executions.map(async ({ id }) => nodeOutput(await n8n.getExecution(id), 'Awaz Trigger')[0].json));
+		expect(events.map((event) => [event.id, event.status]).sort()).toEqual(sent.map((step) => [step.id, step.status]).sort());
+		expect(await executionCount(WORKFLOW_ID)).toBe(before + 2);
+	} finally {
+		await n8n.deactivateWorkflow(scheduleAndWait.id);
+		sandbox.setLifecycle(lifecycleBefore ?? false);
+	}
 });
