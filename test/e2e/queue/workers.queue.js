@@ -10,11 +10,34 @@ const { readdirSync, readFileSync } = require('node:fs');
 const path = require('node:path');
 const { queueEnv } = require('./queue-helpers');
 
-/** Ids of the suite's workflows that start with a Webhook or a trigger (all but none, today). */
-const SUITE_WORKFLOWS = readdirSync(path.join(__dirname, '..', 'workflows'))
-	.filter((file) => file.endsWith('.json'))
-	.map((file) => JSON.parse(readFileSync(path.join(__dirname, '..', 'workflows', file), 'utf8')))
-	.map((workflow) => ({ id: workflow.id, name: workflow.name }));
+/** The Awaz operations (resource.operation) and the trigger used by each of the suite's workflows, by id. */
+const SUITE_OPERATIONS = new Map(
+	readdirSync(path.join(__dirname, '..', 'workflows'))
+		.filter((file) => file.endsWith('.json'))
+		.map((file) => JSON.parse(readFileSync(path.join(__dirname, '..', 'workflows', file), 'utf8')))
+		.map((workflow) => [
+			workflow.id,
+			workflow.nodes
+				.filter((node) => node.type.startsWith('n8n-nodes-awaz.'))
+				.map((node) => (node.type.endsWith('Trigger') ? 'trigger' : `${node.parameters.resource}.${node.parameters.operation}`)),
+		]),
+);
+/** Every operation in the README's table, and the trigger. */
+const DOCUMENTED = [
+	'agent.getAll',
+	'call.get',
+	'call.getAll',
+	'call.schedule',
+	'subscription.create',
+	'subscription.delete',
+	'subscription.getAll',
+	'contact.create',
+	'contactList.getAll',
+	'phone.getAll',
+	'workspace.addCredits',
+	'workspace.addMinutes',
+	'trigger',
+];
 
 let n8n;
 
@@ -34,17 +57,18 @@ async function allExecutions() {
 	}
 }
 
-test('every execution of the suite ran on exactly one worker', async () => {
+test('every execution of the suite ran on exactly one worker, every operation among them', async () => {
 	const executions = (await allExecutions()).filter((e) => e.mode !== 'cli');
 	const ranOn = await Promise.all(executions.map(async (e) => ({ id: e.id, workflowId: e.workflowId, mode: e.mode, workers: await n8n.whoRan(e.id, { all: true }) })));
 
 	expect(ranOn.filter(({ workers }) => workers.length !== 1)).toEqual([]);
 	// Both workers took part.
 	expect(new Set(ranOn.map(({ workers }) => workers[0]))).toEqual(new Set(['worker-1', 'worker-2']));
-	// The suite's operations, trigger and agent workflows all ran (each at least once) in this stack.
+	// Among them, executions of every documented operation and of the trigger.
 	const ranWorkflows = new Set(ranOn.map(({ workflowId }) => workflowId));
-	expect(SUITE_WORKFLOWS.filter(({ id }) => !ranWorkflows.has(id))).toEqual([]);
-	console.log(`queue: ${ranOn.length} executions of ${ranWorkflows.size} workflows, ` + `worker-1 ${ranOn.filter((r) => r.workers[0] === 'worker-1').length}, worker-2 ${ranOn.filter((r) => r.workers[0] === 'worker-2').length}`);
+	const ranOperations = new Set([...ranWorkflows].flatMap((id) => SUITE_OPERATIONS.get(id) ?? []));
+	expect(DOCUMENTED.filter((operation) => !ranOperations.has(operation))).toEqual([]);
+	console.log(`queue: ${ranOn.length} executions of ${ranWorkflows.size} workflows (operations: ${[...ranOperations].sort().join(', ')}), worker-1 ${ranOn.filter((r) => r.workers[0] === 'worker-1').length}, worker-2 ${ranOn.filter((r) => r.workers[0] === 'worker-2').length}`);
 });
 
 test('neither the main process nor the webhook process ran an execution', async () => {
