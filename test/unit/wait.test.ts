@@ -7,10 +7,12 @@ import { NodeApiError } from 'n8n-workflow';
 
 import type { CallToWaitFor, WaitResult } from '../../nodes/Awaz/actions/call/waitForStatus';
 import {
+	callIdOf,
 	DEFAULT_WAIT_FOR,
 	hasReached,
 	POLLING,
-	readGapMs,
+	ReadPacer,
+	readsPerMinute,
 	waitForCalls,
 } from '../../nodes/Awaz/actions/call/waitForStatus';
 
@@ -44,7 +46,8 @@ async function waitOnFakeClock(
 		runMs = 15 * 60_000,
 		limit = 100,
 		signal,
-	}: { runMs?: number; limit?: number; signal?: AbortSignal } = {},
+		hold,
+	}: { runMs?: number; limit?: number; signal?: AbortSignal; hold?: () => Promise<void> } = {},
 ) {
 	const reads: Read[] = [];
 	let results: WaitResult[] | undefined;
@@ -53,6 +56,7 @@ async function waitOnFakeClock(
 		contextWith(signal),
 		waiting,
 		async (_itemIndex, callId) => {
+			await hold?.();
 			reads.push({ at: Date.now() - START, callId });
 			const reply = answer(callId, Date.now() - START);
 			if (reply instanceof Error) throw reply;
@@ -69,6 +73,14 @@ async function waitOnFakeClock(
 	}
 	await done;
 	return { reads, results: results!, endedAt };
+}
+
+/** No 60 s span holds more than `most` reads (each read counts when it was answered). */
+function expectAtMostPerMinute(reads: Read[], most: number) {
+	for (const [index, read] of reads.entries()) {
+		const inMinute = reads.slice(index).filter((later) => later.at < read.at + 60_000);
+		expect(inMinute.length).toBeLessThanOrEqual(most);
+	}
 }
 
 const apiError = (httpCode: number, message: string) =>
@@ -97,11 +109,62 @@ describe('which statuses end a wait', () => {
 	});
 });
 
+describe("the call's id in Awaz's answer to Schedule (undocumented)", () => {
+	it.each([
+		[{ id: 'a1', status: 'scheduled' }, 'a1'],
+		[{ _id: 'a2' }, 'a2'],
+		[{ callId: 'a3' }, 'a3'],
+		[{ call_id: 'a4' }, 'a4'],
+		[{ call: { id: 'a5' } }, 'a5'],
+		[{ scheduled: true }, ''],
+	])('%j → "%s"', (answer, id) => {
+		expect(callIdOf(answer)).toBe(id);
+	});
+
+	it('an answer without one fails the item, saying the call was placed and is not placed again', async () => {
+		const { reads, results } = await waitOnFakeClock(
+			[{ ...calls(1)[0], call: { scheduled: true } }],
+			() => ({}),
+		);
+
+		expect(reads).toEqual([]);
+		const [result] = results;
+		expect(
+			'error' in result && [result.error.message, (result.error as NodeApiError).description],
+		).toEqual([
+			'Awaz did not give the ID of the scheduled call, so it cannot be waited for',
+			'The call was scheduled and is not placed again. Find it in Awaz, or with Call → Get Many.',
+		]);
+	});
+});
+
 describe('the reads of a wait', () => {
-	it('share a third of the key: 100 a minute gives one read per 1.8 s for all calls together', () => {
-		expect(readGapMs(100)).toBe(1800);
-		expect(readGapMs(undefined)).toBe(1800);
-		expect(readGapMs(600)).toBe(300);
+	it('share a third of the key: 33 a minute of 100, spread one per 60/33 s while the key is free', () => {
+		expect(readsPerMinute(100)).toBe(33);
+		expect(readsPerMinute(undefined)).toBe(33);
+		expect(readsPerMinute(600)).toBe(200);
+		expect(readsPerMinute(2)).toBe(1);
+		const pacer = new ReadPacer(() => 100, START);
+		expect(pacer.nextReadAt(START)).toBe(START);
+		pacer.started();
+		pacer.answered(START);
+		expect(pacer.nextReadAt(START)).toBeCloseTo(START + 60_000 / 33);
+	});
+
+	it('make up for reads the rate limit held back once it frees, and still never more than 33 in any minute', async () => {
+		// Another workflow has used the window up: the first read is held until the window ends.
+		let held = true;
+		const { reads } = await waitOnFakeClock(calls(50, 5), () => ({ status: 'scheduled' }), {
+			hold: async () => {
+				if (!held) return;
+				held = false;
+				await new Promise((resolve) => setTimeout(resolve, 55_000));
+			},
+		});
+
+		const answeredAfterHold = reads.filter((read) => read.at >= 60_000 && read.at < 61_000);
+		expect(answeredAfterHold.length).toBeGreaterThanOrEqual(30);
+		expectAtMostPerMinute(reads, 33);
 	});
 
 	it('go round the waiting calls in item order, at most a third of the limit a minute', async () => {
@@ -110,12 +173,10 @@ describe('the reads of a wait', () => {
 		expect(reads.slice(0, 100).map((read) => read.callId)).toEqual(
 			[...Array(100).keys()].map((index) => `call-${index % 50}`),
 		);
-		for (let minute = 0; minute < 5; minute++) {
-			const inMinute = reads.filter(
-				(read) => read.at >= minute * 60_000 && read.at < (minute + 1) * 60_000,
-			);
-			expect(inMinute.length).toBeLessThanOrEqual(100 / 3 + 1);
-		}
+		expectAtMostPerMinute(reads, 33);
+		// Spread out while nothing holds them back: about 60/33 s apart (after the few that the
+		// first 5 s, when no call was due yet, allowed).
+		expect(reads[20].at - reads[19].at).toBeCloseTo(60_000 / 33, -1);
 	});
 
 	it('read one call every 5 s once it is due, and give its result at the first read that sees it ended', async () => {

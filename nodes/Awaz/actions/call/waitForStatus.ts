@@ -52,13 +52,57 @@ export function hasReached(status: unknown, waitFor: string[]): boolean {
 	return step > 0 && ANSWERED_PATH.slice(0, step).some((earlier) => waitFor.includes(earlier));
 }
 
-/** The least time between two waiting reads of one node: its share of the key's limit. */
-export function readGapMs(limitPerMinute: number | undefined): number {
+/** How many waiting reads of one node may reach Awaz in any minute: its share of the key's limit. */
+export function readsPerMinute(limitPerMinute: number | undefined): number {
 	const limit =
 		limitPerMinute !== undefined && limitPerMinute > 0
 			? limitPerMinute
 			: POLLING.defaultLimitPerMinute;
-	return Math.round(60_000 / (limit * POLLING.keyShare));
+	return Math.max(1, Math.floor(limit * POLLING.keyShare));
+}
+
+/**
+ * When the waiting reads may go: evenly spread over the minute while the key is free, never more
+ * than `readsPerMinute` in any 60 s. Reads the rate limit held back (another workflow used the
+ * window up) are made up for once it frees, one after another, so a busy key still leaves the wait
+ * its share instead of a read or two a minute.
+ */
+export class ReadPacer {
+	/** Reads that may go now: one per 60 s / readsPerMinute, up to a minute's worth. */
+	private tokens = 1;
+	private refilledAtMs: number;
+	/** When recent reads were answered, oldest first (a minute's worth at most). */
+	private readonly answeredAtMs: number[] = [];
+
+	constructor(
+		private readonly limitPerMinute: () => number | undefined,
+		now: number,
+	) {
+		this.refilledAtMs = now;
+	}
+
+	/** The earliest time the next read may go. */
+	nextReadAt(now: number): number {
+		const perMinute = readsPerMinute(this.limitPerMinute());
+		const spacingMs = 60_000 / perMinute;
+		this.tokens = Math.min(perMinute, this.tokens + (now - this.refilledAtMs) / spacingMs);
+		this.refilledAtMs = now;
+		const byTokens = this.tokens >= 1 ? now : now + (1 - this.tokens) * spacingMs;
+		const recent = this.answeredAtMs.filter((at) => at > now - 60_000);
+		// The read that would be one too many within 60 s waits until the oldest of them is older.
+		const byMinute = recent.length < perMinute ? now : recent[recent.length - perMinute] + 60_000;
+		return Math.max(byTokens, byMinute);
+	}
+
+	/** A read goes now; `answered` once Awaz has answered it. */
+	started(): void {
+		this.tokens -= 1;
+	}
+
+	answered(now: number): void {
+		this.answeredAtMs.push(now);
+		while (this.answeredAtMs[0] <= now - 60_000) this.answeredAtMs.shift();
+	}
 }
 
 /** The Wait For and Max Wait fields of an operation; `maxWaitCounts` says from when. */
@@ -79,7 +123,7 @@ export function waitFields(operation: string, maxWaitCounts: string): INodePrope
 			displayName: 'Max Wait (Minutes)',
 			name: 'maxWait',
 			type: 'number',
-			typeOptions: { minValue: 0, numberPrecision: 2 },
+			typeOptions: { minValue: 0.01, maxValue: MAX_HOLD_MINUTES, numberPrecision: 2 },
 			default: 30,
 			description: `How long to wait for each call, ${maxWaitCounts}. A call that has not reached a Wait For status by then fails its item with the call's ID and last status; the call itself goes on in Awaz, it is not cancelled or placed again. At most ${MAX_HOLD_MINUTES} minutes in all, including the time until the call is due; for longer waits use the Awaz Trigger.`,
 			displayOptions: showFor('call', operation),
@@ -134,6 +178,16 @@ export interface CallToWaitFor {
 	settings: WaitSettings;
 }
 
+/**
+ * The id in Awaz's answer to Schedule (or Get). Only the call list's shape is documented (`id`);
+ * the other spellings such APIs use are taken too rather than failing a call that was placed.
+ */
+export function callIdOf(answer: IDataObject): string {
+	const nested = answer.call as IDataObject | undefined;
+	const id = answer.id ?? answer._id ?? answer.callId ?? answer.call_id ?? nested?.id;
+	return typeof id === 'string' || typeof id === 'number' ? String(id).trim() : '';
+}
+
 /** A waiting call's progress. */
 interface Waiting extends CallToWaitFor {
 	callId: string;
@@ -153,7 +207,7 @@ export type ReadCall = (itemIndex: number, callId: string) => Promise<unknown>;
 /**
  * Waits until every call has a status in its Wait For, its Max Wait has passed, or the execution
  * is stopped. Reads go one at a time, the due call read longest ago first (so that all calls get
- * their turn), at least `readGapMs(limitPerMinute())` apart, each call at most every
+ * their turn), paced by a ReadPacer over the key's limit, each call at most every
  * POLLING.rereadMs. Results come back in the order of `calls`.
  */
 export async function waitForCalls(
@@ -167,7 +221,7 @@ export async function waitForCalls(
 	const now = Date.now();
 	const waiting: Array<Waiting & { slot: number }> = [];
 	for (const [slot, entry] of calls.entries()) {
-		const callId = String(entry.call.id ?? '').trim();
+		const callId = callIdOf(entry.call);
 		if (!callId) {
 			results[slot] = { error: noCallId(ctx, entry.itemIndex) };
 		} else if (hasReached(entry.call.status, entry.settings.waitFor)) {
@@ -187,7 +241,7 @@ export async function waitForCalls(
 		}
 	}
 
-	let lastReadEndMs = -Infinity;
+	const pacer = new ReadPacer(limitPerMinute, now);
 	while (waiting.length > 0) {
 		// Ties (every call due at once) go to the one read longest ago: round-robin.
 		const next = waiting.reduce((a, b) =>
@@ -196,15 +250,17 @@ export async function waitForCalls(
 				? b
 				: a,
 		);
-		const readAt = Math.max(next.nextReadAtMs, lastReadEndMs + readGapMs(limitPerMinute()));
+		const readAt = Math.max(next.nextReadAtMs, pacer.nextReadAt(Date.now()));
 		await sleepCancellable(readAt - Date.now(), signal);
 		if (signal?.aborted) break;
 
+		pacer.started();
 		const outcome = await readOnce(next, readCall);
-		lastReadEndMs = Date.now();
-		next.lastReadAtMs = lastReadEndMs;
-		if (outcome === undefined && lastReadEndMs < next.deadlineMs) {
-			next.nextReadAtMs = nextRead(next, lastReadEndMs);
+		const readEndMs = Date.now();
+		pacer.answered(readEndMs);
+		next.lastReadAtMs = readEndMs;
+		if (outcome === undefined && readEndMs < next.deadlineMs) {
+			next.nextReadAtMs = nextRead(next, readEndMs);
 			continue;
 		}
 		results[next.slot] = outcome ?? { error: stillWaiting(ctx, next) };
