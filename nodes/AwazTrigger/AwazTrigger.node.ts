@@ -32,8 +32,10 @@ export class AwazTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["statuses"].join(", ")}}',
+		// n8n's node panel merges a trigger into the action node of the same name and shows the
+		// trigger's description for both: it has to speak for the whole package.
 		description:
-			'Starts the workflow when an Awaz.ai call is picked up, ends, fails or has its outcome',
+			'Schedule AI phone calls with Awaz.ai and start workflows when calls are picked up, end or fail',
 		defaults: {
 			name: 'Awaz Trigger',
 		},
@@ -57,7 +59,7 @@ export class AwazTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Activating the workflow subscribes this trigger at Awaz for the chosen statuses and agents, and deactivating it removes the subscription: there is nothing to set up in Awaz. "Listen for test event" subscribes the test URL for as long as the editor listens.',
+					'Publishing (activating) the workflow subscribes this trigger at Awaz for the chosen statuses and agents, and unpublishing it removes the subscription: there is nothing to set up in Awaz. While the editor listens for a test event (after "Execute step"), its test URL is subscribed too, until the event arrives or listening stops.',
 				name: 'subscriptionNotice',
 				type: 'notice',
 				default: '',

@@ -374,4 +374,18 @@ describe('searchCalls', () => {
 		);
 		expect((await search(calls()[5].id)).results).toEqual([entry(calls()[5])]);
 	});
+
+	it('reads on past pages without a match, so a typed call on a later page is found', async () => {
+		const result = await search('contact 045');
+
+		expectRequests(t.sb, [page(0), page(1), page(2)]);
+		expect(result).toEqual({ results: [entry(calls()[44])], paginationToken: '3' });
+	});
+
+	it('stops reading at the end of the list when nothing matches', async () => {
+		const result = await search('nobody by this name');
+
+		expectRequests(t.sb, [page(0), page(1), page(2), page(3)]);
+		expect(result).toEqual({ results: [] });
+	});
 });

@@ -45,26 +45,40 @@ export async function searchPhones(
 	return { results };
 }
 
-/** One page of calls per request; the list asks for the next page as the user scrolls. */
+/** Reads up to this many pages for one typed filter before handing back what it found. */
+const FILTERED_PAGES_PER_REQUEST = 5;
+
+/**
+ * One page of calls per request; the list asks for the next page as the user scrolls. With a filter,
+ * a page may hold no match: read on (a few pages a request) so a call on a later page is found.
+ */
 export async function searchCalls(
 	this: ILoadOptionsFunctions,
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const page = Number(paginationToken ?? 0) || 0;
-	const calls = await fetchList(this, { method: 'GET', path: CALLS_PATH, qs: { page } });
-	const results: INodeListSearchItems[] = calls
-		.filter((call) => {
-			const contact = (call.contact ?? {}) as IDataObject;
-			return matches(filter, contact.name, contact.phone, call.status, call.id);
-		})
-		.map((call) => {
-			const contact = (call.contact ?? {}) as IDataObject;
-			const who = [contact.name, contact.phone].filter(Boolean).join(' ') || String(call.id);
-			return {
-				name: call.status ? `${who} (${String(call.status)})` : who,
-				value: String(call.id),
-			};
-		});
-	return { results, paginationToken: calls.length > 0 ? String(page + 1) : undefined };
+	let page = Number(paginationToken ?? 0) || 0;
+	const results: INodeListSearchItems[] = [];
+	const pagesToRead = filter ? FILTERED_PAGES_PER_REQUEST : 1;
+	for (let read = 0; read < pagesToRead; read++) {
+		const calls = await fetchList(this, { method: 'GET', path: CALLS_PATH, qs: { page } });
+		if (calls.length === 0) return { results };
+		results.push(...calls.filter(callMatches(filter)).map(callOption));
+		page += 1;
+		if (results.length > 0) break;
+	}
+	return { results, paginationToken: String(page) };
+}
+
+function callMatches(filter: string | undefined) {
+	return (call: IDataObject) => {
+		const contact = (call.contact ?? {}) as IDataObject;
+		return matches(filter, contact.name, contact.phone, call.status, call.id);
+	};
+}
+
+function callOption(call: IDataObject): INodeListSearchItems {
+	const contact = (call.contact ?? {}) as IDataObject;
+	const who = [contact.name, contact.phone].filter(Boolean).join(' ') || String(call.id);
+	return { name: call.status ? `${who} (${String(call.status)})` : who, value: String(call.id) };
 }
