@@ -46,16 +46,24 @@ const MAX_RATIO = 1.15;
 const WORKFLOW = { id: 'awazBenchQueue01', path: 'awaz-bench/queue-schedule' };
 
 const started = Date.now();
-const log = (...parts) => console.error(`[bench:queue +${((Date.now() - started) / 1000).toFixed(1)}s]`, ...parts);
+const log = (...parts) =>
+	console.error(`[bench:queue +${((Date.now() - started) / 1000).toFixed(1)}s]`, ...parts);
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
 /** The e2e suite's Call → Schedule workflow, answering its webhook at once. */
 function workflow() {
-	const wf = JSON.parse(readFileSync(join(ROOT, 'test', 'e2e', 'workflows', 'call-schedule.json'), 'utf8'));
+	const wf = JSON.parse(
+		readFileSync(join(ROOT, 'test', 'e2e', 'workflows', 'call-schedule.json'), 'utf8'),
+	);
 	wf.id = WORKFLOW.id;
 	wf.name = 'Awaz bench: queue-mode schedule';
 	const webhook = wf.nodes.find((node) => node.type === 'n8n-nodes-base.webhook');
-	webhook.parameters = { ...webhook.parameters, path: WORKFLOW.path, responseMode: 'onReceived', responseData: 'noData' };
+	webhook.parameters = {
+		...webhook.parameters,
+		path: WORKFLOW.path,
+		responseMode: 'onReceived',
+		responseData: 'noData',
+	};
 	webhook.webhookId = 'awaz-bench-queue-hook';
 	return wf;
 }
@@ -87,7 +95,11 @@ async function rateLimitRun(stack, sandbox, run) {
 				method: 'POST',
 				headers: { 'content-type': 'application/json' },
 				body: JSON.stringify({
-					calls: Array.from({ length: ITEMS }, (_, i) => ({ name: `${prefix}e${e}-${i}`, phone: `+1415555${String(1000 + i)}`, datetime: '2025-06-02T09:00:00+02:00' })),
+					calls: Array.from({ length: ITEMS }, (_, i) => ({
+						name: `${prefix}e${e}-${i}`,
+						phone: `+1415555${String(1000 + i)}`,
+						datetime: '2025-06-02T09:00:00+02:00',
+					})),
 				}),
 			}).then((res) => res.status),
 		),
@@ -168,7 +180,11 @@ async function main() {
 			results.push(result);
 		}
 
-		const ok = (r) => r.placed === EXECUTIONS * ITEMS && r.duplicates === 0 && r.failedItems === 0 && r.ratio <= MAX_RATIO;
+		const ok = (r) =>
+			r.placed === EXECUTIONS * ITEMS &&
+			r.duplicates === 0 &&
+			r.failedItems === 0 &&
+			r.ratio <= MAX_RATIO;
 		const lines = [
 			'',
 			`## Queue mode (n8n ${runtime.n8nVersion ?? '2.41.1'}: main + 2 workers (concurrency 2) + webhook process, PostgreSQL, Redis)`,
@@ -180,10 +196,17 @@ async function main() {
 			`| n8n processes ready, warm (same database) | ${seconds(warmMs)} |`,
 			...results.map(
 				(r, i) =>
-					`| Rate limit run ${i + 1}: 4 × 50 Schedule items at once on one key, 20 per 2 s | ${r.placed}/${EXECUTIONS * ITEMS} placed, ${r.duplicates} duplicates, ${r.failedItems} failed items, ${r.tooMany} × 429, span ${seconds(r.span)} / floor ${seconds(r.floor)} = **${r.ratio.toFixed(3)} ×** (max ${MAX_RATIO}), ${r.windows} windows (least ${Math.ceil((EXECUTIONS * ITEMS) / LIMIT)}), per worker ${Object.entries(r.perWorker).map(([w, n]) => `${w} ${n}`).join(', ')} ${ok(r) ? '' : '**FAIL**'} |`,
+					`| Rate limit run ${i + 1}: 4 × 50 Schedule items at once on one key, 20 per 2 s | ${r.placed}/${EXECUTIONS * ITEMS} placed, ${r.duplicates} duplicates, ${r.failedItems} failed items, ${r.tooMany} × 429, span ${seconds(r.span)} / floor ${seconds(r.floor)} = **${r.ratio.toFixed(3)} ×** (max ${MAX_RATIO}), ${r.windows} windows (least ${Math.ceil((EXECUTIONS * ITEMS) / LIMIT)}), per worker ${Object.entries(
+						r.perWorker,
+					)
+						.map(([w, n]) => `${w} ${n}`)
+						.join(', ')} ${ok(r) ? '' : '**FAIL**'} |`,
 			),
 			'',
-			`Command: \`node bench/queue.mjs${RUNS !== 3 ? ` --runs=${RUNS}` : ''}\`; ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, ${new Date().toISOString()}.`,
+			`Command: \`node bench/queue.mjs${RUNS !== 3 ? ` --runs=${RUNS}` : ''}\`; ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load average ${os
+				.loadavg()
+				.map((l) => l.toFixed(1))
+				.join(' ')}, ${new Date().toISOString()}.`,
 			'',
 		];
 		console.log(lines.join('\n'));

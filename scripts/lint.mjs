@@ -45,7 +45,9 @@ try {
 		}
 	}
 	const unexpected = published.files.filter(
-		(file) => !file.startsWith('dist/') && !['package.json', 'index.js', 'README.md', 'LICENSE.md'].includes(file),
+		(file) =>
+			!file.startsWith('dist/') &&
+			!['package.json', 'index.js', 'README.md', 'LICENSE.md'].includes(file),
 	);
 	if (unexpected.length) {
 		failed = true;

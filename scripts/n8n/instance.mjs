@@ -75,7 +75,8 @@ export async function installPackage(userFolder, runtime, packageDir = PROJECT_R
 	await rm(target, { recursive: true, force: true });
 	await mkdir(target, { recursive: true });
 	for (const entry of ['package.json', 'index.js', 'dist']) {
-		if (existsSync(join(packageDir, entry))) await cp(join(packageDir, entry), join(target, entry), { recursive: true });
+		if (existsSync(join(packageDir, entry)))
+			await cp(join(packageDir, entry), join(target, entry), { recursive: true });
 	}
 	const n8nWorkflow = dirname(createRequire(runtime.n8nBin).resolve('n8n-workflow/package.json'));
 	await rm(join(modules, 'n8n-workflow'), { recursive: true, force: true });
@@ -153,7 +154,11 @@ export async function n8nCli(args, { runtime, env, timeoutMs = 120_000, cwd } = 
 		child.stderr.on('data', (d) => (stderr += d));
 		const timer = setTimeout(() => {
 			killGroup(child.pid, 'SIGKILL');
-			reject(new Error(`n8n ${args.join(' ')} timed out after ${timeoutMs} ms\n${stdout.slice(-3000)}\n${stderr.slice(-3000)}`));
+			reject(
+				new Error(
+					`n8n ${args.join(' ')} timed out after ${timeoutMs} ms\n${stdout.slice(-3000)}\n${stderr.slice(-3000)}`,
+				),
+			);
 		}, timeoutMs);
 		child.on('error', (error) => {
 			clearTimeout(timer);
@@ -188,7 +193,9 @@ export async function waitForReady(url, timeoutMs = 90_000, { isAlive = () => tr
 	while (Date.now() < deadline) {
 		if (!isAlive()) throw new Error('n8n exited before it was ready');
 		try {
-			const res = await fetch(new URL('/healthz/readiness', url), { signal: AbortSignal.timeout(2000) });
+			const res = await fetch(new URL('/healthz/readiness', url), {
+				signal: AbortSignal.timeout(2000),
+			});
 			if (res.ok) return;
 		} catch {
 			// not listening yet
@@ -208,7 +215,14 @@ export async function waitForReady(url, timeoutMs = 90_000, { isAlive = () => tr
  * @param {string} [opts.logFile]   default `<userFolder>/n8n.log`
  * @param {object} [opts.runtime]   result of provision(); provisioned quietly if omitted
  */
-export async function prepareN8n({ userFolder, port, packageDir = PROJECT_ROOT, env = {}, logFile, runtime } = {}) {
+export async function prepareN8n({
+	userFolder,
+	port,
+	packageDir = PROJECT_ROOT,
+	env = {},
+	logFile,
+	runtime,
+} = {}) {
 	if (!userFolder) throw new Error('prepareN8n: userFolder is required');
 	userFolder = resolve(userFolder);
 	runtime ??= await provision({ quiet: true });
@@ -219,7 +233,10 @@ export async function prepareN8n({ userFolder, port, packageDir = PROJECT_ROOT, 
 	const url = `http://127.0.0.1:${port}`;
 	const brokerPort = await freePort();
 	const major = runtime.major ?? 2;
-	const fullEnv = { ...n8nEnv({ baseEnv: runtime.env, userFolder, port, brokerPort, major }), ...env };
+	const fullEnv = {
+		...n8nEnv({ baseEnv: runtime.env, userFolder, port, brokerPort, major }),
+		...env,
+	};
 
 	let child = null;
 	let exited = null; // resolves when the server process ends
@@ -260,8 +277,15 @@ export async function prepareN8n({ userFolder, port, packageDir = PROJECT_ROOT, 
 		 * start-up for all of them, instead of one per file). Imported workflows are inactive.
 		 */
 		async importWorkflowDir(dir) {
-			const result = await instance.cli(['import:workflow', '--separate', `--input=${resolve(dir)}`]);
-			if (result.code !== 0) throw new Error(`n8n import:workflow failed (${result.signal ?? result.code}):\n${result.stdout}\n${result.stderr}`);
+			const result = await instance.cli([
+				'import:workflow',
+				'--separate',
+				`--input=${resolve(dir)}`,
+			]);
+			if (result.code !== 0)
+				throw new Error(
+					`n8n import:workflow failed (${result.signal ?? result.code}):\n${result.stdout}\n${result.stderr}`,
+				);
 			return result;
 		},
 
@@ -282,7 +306,9 @@ export async function prepareN8n({ userFolder, port, packageDir = PROJECT_ROOT, 
 			child.stdout.pipe(log, { end: false });
 			child.stderr.pipe(log, { end: false });
 			// 'close' (not 'exit'): all output has been read, so the log tail is complete.
-			exited = new Promise((r) => child.on('close', (code, signal) => log.end(() => r({ code, signal }))));
+			exited = new Promise((r) =>
+				child.on('close', (code, signal) => log.end(() => r({ code, signal }))),
+			);
 			track(child, userFolder);
 			let alive = true;
 			exited.then(() => (alive = false));
@@ -297,7 +323,12 @@ export async function prepareN8n({ userFolder, port, packageDir = PROJECT_ROOT, 
 		},
 
 		/** Creates the owner account (or logs in, if a kept user folder has one); returns the session cookie. */
-		async setupOwner({ email = 'owner@example.com', password = 'Passw0rd-e2e', firstName = 'Test', lastName = 'Owner' } = {}) {
+		async setupOwner({
+			email = 'owner@example.com',
+			password = 'Passw0rd-e2e',
+			firstName = 'Test',
+			lastName = 'Owner',
+		} = {}) {
 			const post = (path, body) =>
 				fetch(`${url}${path}`, {
 					method: 'POST',
@@ -313,7 +344,10 @@ export async function prepareN8n({ userFolder, port, packageDir = PROJECT_ROOT, 
 			}
 			if (!res.ok) res = await post('/rest/login', { emailOrLdapLoginId: email, password });
 			if (!res.ok) throw new Error(`owner setup/login failed: ${res.status} ${await res.text()}`);
-			cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+			cookie = res.headers
+				.getSetCookie()
+				.map((c) => c.split(';')[0])
+				.join('; ');
 			return cookie;
 		},
 
@@ -322,7 +356,11 @@ export async function prepareN8n({ userFolder, port, packageDir = PROJECT_ROOT, 
 			// One set-up for concurrent first calls: a second /rest/owner/setup would replace the
 			// session of the first.
 			if (!cookie) await (ownerSetup ??= instance.setupOwner().finally(() => (ownerSetup = null)));
-			return fetch(`${url}${path}`, { signal: AbortSignal.timeout(30_000), ...init, headers: { cookie, 'browser-id': 'e2e', ...headers } });
+			return fetch(`${url}${path}`, {
+				signal: AbortSignal.timeout(30_000),
+				...init,
+				headers: { cookie, 'browser-id': 'e2e', ...headers },
+			});
 		},
 
 		/** n8n's internal REST API as the owner; returns the response's `data`. */
@@ -387,7 +425,9 @@ export async function prepareN8n({ userFolder, port, packageDir = PROJECT_ROOT, 
 				}
 				await sleep(100);
 			}
-			throw new Error(`webhook ${path} ${gone ? 'still registered' : 'not registered'} after ${timeoutMs} ms (last answer: ${last})`);
+			throw new Error(
+				`webhook ${path} ${gone ? 'still registered' : 'not registered'} after ${timeoutMs} ms (last answer: ${last})`,
+			);
 		},
 
 		/** The executions of a workflow, newest first (summaries, without run data). */
@@ -401,7 +441,10 @@ export async function prepareN8n({ userFolder, port, packageDir = PROJECT_ROOT, 
 		async getExecution(id) {
 			const execution = await instance.rest('GET', `/executions/${id}`);
 			const flatted = createRequire(runtime.n8nBin)('flatted'); // n8n's own dependency
-			return { ...execution, data: typeof execution.data === 'string' ? flatted.parse(execution.data) : execution.data };
+			return {
+				...execution,
+				data: typeof execution.data === 'string' ? flatted.parse(execution.data) : execution.data,
+			};
 		},
 
 		/**
@@ -409,13 +452,17 @@ export async function prepareN8n({ userFolder, port, packageDir = PROJECT_ROOT, 
 		 * still running on this user folder are killed.
 		 */
 		async stop({ graceMs = 15_000 } = {}) {
-			for (const [pid, folder] of liveGroups) if (folder === userFolder && pid !== child?.pid) killGroup(pid, 'SIGKILL');
+			for (const [pid, folder] of liveGroups)
+				if (folder === userFolder && pid !== child?.pid) killGroup(pid, 'SIGKILL');
 			if (!child) return;
 			const current = child;
 			child = null;
 			if (current.exitCode === null && current.signalCode === null) {
 				killGroup(current.pid, 'SIGTERM');
-				const timedOut = await Promise.race([exited.then(() => false), sleep(graceMs).then(() => true)]);
+				const timedOut = await Promise.race([
+					exited.then(() => false),
+					sleep(graceMs).then(() => true),
+				]);
 				if (timedOut) killGroup(current.pid, 'SIGKILL');
 				await Promise.race([exited, sleep(5000)]);
 			}
@@ -434,11 +481,18 @@ export async function startN8n(opts) {
 }
 
 async function importJson(instance, command, data) {
-	const file = join(instance.userFolder, 'tmp', `${command.replace(':', '-')}-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
+	const file = join(
+		instance.userFolder,
+		'tmp',
+		`${command.replace(':', '-')}-${Date.now()}-${Math.random().toString(36).slice(2)}.json`,
+	);
 	await writeFile(file, JSON.stringify(data));
 	try {
 		const result = await instance.cli([command, `--input=${file}`]);
-		if (result.code !== 0) throw new Error(`n8n ${command} failed (${result.signal ?? result.code}):\n${result.stdout}\n${result.stderr}`);
+		if (result.code !== 0)
+			throw new Error(
+				`n8n ${command} failed (${result.signal ?? result.code}):\n${result.stdout}\n${result.stderr}`,
+			);
 		return result;
 	} finally {
 		await rm(file, { force: true });

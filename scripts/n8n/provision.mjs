@@ -47,13 +47,20 @@ export const NODE_VERSION = PROFILES[2].nodeVersion;
  * @returns {{n8nVersion: string, nodeVersion: string, major: number, overrides?: Record<string, string>}}
  */
 export function runtimeProfile({ n8nVersion, nodeVersion } = {}) {
-	const wanted = String(n8nVersion ?? (process.env.AWAZ_N8N_VERSION || '2')).trim().replace(/\.x$/i, '');
+	const wanted = String(n8nVersion ?? (process.env.AWAZ_N8N_VERSION || '2'))
+		.trim()
+		.replace(/\.x$/i, '');
 	const major = Number(wanted.split('.')[0]);
 	const profile = PROFILES[major];
-	if (!profile) throw new Error(`n8n version "${wanted}": only majors ${Object.keys(PROFILES).join(' and ')} are known to install here`);
+	if (!profile)
+		throw new Error(
+			`n8n version "${wanted}": only majors ${Object.keys(PROFILES).join(' and ')} are known to install here`,
+		);
 	const exact = /^\d+\.\d+\.\d+$/.test(wanted);
 	if (!exact && !`${profile.n8nVersion}.`.startsWith(`${wanted}.`)) {
-		throw new Error(`n8n version "${wanted}": give a major (${Object.keys(PROFILES).join(', ')}) or an exact version`);
+		throw new Error(
+			`n8n version "${wanted}": give a major (${Object.keys(PROFILES).join(', ')}) or an exact version`,
+		);
 	}
 	return {
 		n8nVersion: exact ? wanted : profile.n8nVersion,
@@ -83,7 +90,12 @@ async function isReady(dir, profile) {
 	try {
 		const ready = JSON.parse(await readFile(join(dir, '.ready'), 'utf8'));
 		const { nodeBin, n8nBin } = layout(dir);
-		return ready.n8n === profile.n8nVersion && ready.node === profile.nodeVersion && existsSync(nodeBin) && existsSync(n8nBin);
+		return (
+			ready.n8n === profile.n8nVersion &&
+			ready.node === profile.nodeVersion &&
+			existsSync(nodeBin) &&
+			existsSync(n8nBin)
+		);
 	} catch {
 		return false;
 	}
@@ -177,8 +189,11 @@ async function removeStaleTemps(dir) {
 	const parent = dirname(dir);
 	const tmpPrefix = `${basename(dir)}.tmp-`;
 	for (const name of await readdir(parent)) {
-		const owner = name.startsWith(tmpPrefix) ? name.slice(tmpPrefix.length) : /^install-(\d+)\.log$/.exec(name)?.[1];
-		if (owner && !isAlive(Number(owner))) await rm(join(parent, name), { recursive: true, force: true });
+		const owner = name.startsWith(tmpPrefix)
+			? name.slice(tmpPrefix.length)
+			: /^install-(\d+)\.log$/.exec(name)?.[1];
+		if (owner && !isAlive(Number(owner)))
+			await rm(join(parent, name), { recursive: true, force: true });
 	}
 }
 
@@ -217,7 +232,9 @@ export async function provision({ quiet = false, n8nVersion, nodeVersion } = {})
 		const t = layout(tmp);
 		const logPath = join(dirname(dir), `install-${process.pid}.log`);
 		const { n8nVersion: n8n, nodeVersion: node, overrides } = profile;
-		say(`installing n8n ${n8n} on Node ${node} into ${dir} (cold: several minutes; log ${logPath})`);
+		say(
+			`installing n8n ${n8n} on Node ${node} into ${dir} (cold: several minutes; log ${logPath})`,
+		);
 		const heartbeat = setInterval(() => say('… still working'), 30_000);
 		try {
 			for (const sub of ['node', 'n8n']) {
@@ -225,18 +242,32 @@ export async function provision({ quiet = false, n8nVersion, nodeVersion } = {})
 				// Its own package.json makes npm treat the folder as the project root, so the
 				// repository's .npmrc and package.json are never picked up. npm reads `overrides`
 				// only from the root package.json, so this is also where they go.
-				const manifest = { name: `awaz-runtime-${sub}`, private: true, ...(sub === 'n8n' && overrides ? { overrides } : {}) };
+				const manifest = {
+					name: `awaz-runtime-${sub}`,
+					private: true,
+					...(sub === 'n8n' && overrides ? { overrides } : {}),
+				};
 				await writeFile(join(tmp, sub, 'package.json'), JSON.stringify(manifest, null, 2));
 			}
 			const npmFlags = ['--no-audit', '--no-fund', '--ignore-scripts', '--no-update-notifier'];
 
 			say(`step 1/4: npm install ${NODE_PACKAGE}@${node}`);
-			await run('npm', ['install', ...npmFlags, `${NODE_PACKAGE}@${node}`], { cwd: join(tmp, 'node'), env: process.env, logPath });
+			await run('npm', ['install', ...npmFlags, `${NODE_PACKAGE}@${node}`], {
+				cwd: join(tmp, 'node'),
+				env: process.env,
+				logPath,
+			});
 			if (!existsSync(t.nodeBin)) throw new Error(`no Node binary at ${t.nodeBin}`);
 
 			// That Node first on PATH from here on: npm's `#!/usr/bin/env node` then runs on it.
-			say(`step 2/4: npm install n8n@${n8n}${overrides ? ` with overrides ${JSON.stringify(overrides)}` : ''} (3 to 7 minutes, about 3 GB)`);
-			await run('npm', ['install', ...npmFlags, `n8n@${n8n}`], { cwd: join(tmp, 'n8n'), env: t.env, logPath });
+			say(
+				`step 2/4: npm install n8n@${n8n}${overrides ? ` with overrides ${JSON.stringify(overrides)}` : ''} (3 to 7 minutes, about 3 GB)`,
+			);
+			await run('npm', ['install', ...npmFlags, `n8n@${n8n}`], {
+				cwd: join(tmp, 'n8n'),
+				env: t.env,
+				logPath,
+			});
 
 			say(`step 3/4: npm rebuild sqlite3 against Node ${node} headers (about 1 minute)`);
 			await run('npm', ['rebuild', '--no-update-notifier', '--foreground-scripts', 'sqlite3'], {
@@ -246,10 +277,19 @@ export async function provision({ quiet = false, n8nVersion, nodeVersion } = {})
 			});
 
 			say('step 4/4: checking the install');
-			await run(t.nodeBin, ['-e', "require('sqlite3'); console.log(process.version)"], { cwd: join(tmp, 'n8n'), env: t.env, logPath });
+			await run(t.nodeBin, ['-e', "require('sqlite3'); console.log(process.version)"], {
+				cwd: join(tmp, 'n8n'),
+				env: t.env,
+				logPath,
+			});
 			await run(t.nodeBin, [t.n8nBin, '--version'], { cwd: tmp, env: t.env, logPath });
 
-			const ready = { n8n, node, ...(overrides ? { overrides } : {}), at: new Date().toISOString() };
+			const ready = {
+				n8n,
+				node,
+				...(overrides ? { overrides } : {}),
+				at: new Date().toISOString(),
+			};
 			await writeFile(join(tmp, '.ready'), JSON.stringify(ready) + '\n');
 			await rm(dir, { recursive: true, force: true }); // an older, unfinished attempt
 			await rename(tmp, dir);
@@ -275,7 +315,8 @@ function publicLayout(dir, { n8nVersion, nodeVersion, major }) {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
 	// `node scripts/n8n/provision.mjs 1` (or `npm run n8n:provision -- 1`): the 1.x profile.
 	provision({ n8nVersion: process.argv[2] }).then(
-		({ nodeBin, n8nBin, n8nVersion, nodeVersion }) => console.log(`n8n ${n8nVersion} on Node ${nodeVersion}\nnode: ${nodeBin}\nn8n:  ${n8nBin}`),
+		({ nodeBin, n8nBin, n8nVersion, nodeVersion }) =>
+			console.log(`n8n ${n8nVersion} on Node ${nodeVersion}\nnode: ${nodeBin}\nn8n:  ${n8nBin}`),
 		(error) => {
 			console.error(error.message);
 			process.exit(1);

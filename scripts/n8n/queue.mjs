@@ -52,7 +52,16 @@ export const FAST_RECOVERY_ENV = {
  * One `n8n worker` or `n8n webhook` process: its own user folder (with the package installed),
  * log file, HTTP port and task-runner broker port.
  */
-async function prepareProcess({ name, command, args = [], userFolder, runtime, env, port, readyUrl }) {
+async function prepareProcess({
+	name,
+	command,
+	args = [],
+	userFolder,
+	runtime,
+	env,
+	port,
+	readyUrl,
+}) {
 	await mkdir(join(userFolder, 'tmp'), { recursive: true });
 	await installPackage(userFolder, runtime);
 	const logFile = join(userFolder, 'n8n.log');
@@ -90,7 +99,9 @@ async function prepareProcess({ name, command, args = [], userFolder, runtime, e
 				}),
 			);
 			try {
-				await waitForReady(readyUrl, timeoutMs, { isAlive: () => current.exitCode === null && current.signalCode === null });
+				await waitForReady(readyUrl, timeoutMs, {
+					isAlive: () => current.exitCode === null && current.signalCode === null,
+				});
 			} catch (error) {
 				await proc.stop();
 				error.message += `\n--- last lines of ${logFile} (${name}) ---\n${await tail(logFile)}`;
@@ -109,7 +120,10 @@ async function prepareProcess({ name, command, args = [], userFolder, runtime, e
 			const current = child;
 			if (proc.running) {
 				killGroup(current.pid, 'SIGTERM');
-				const timedOut = await Promise.race([exited.then(() => false), sleep(graceMs).then(() => true)]);
+				const timedOut = await Promise.race([
+					exited.then(() => false),
+					sleep(graceMs).then(() => true),
+				]);
 				if (timedOut) killGroup(current.pid, 'SIGKILL');
 				await Promise.race([exited, sleep(5000)]);
 			}
@@ -175,7 +189,9 @@ export async function prepareQueueStack({
 			QUEUE_BULL_PREFIX: bullPrefix,
 			// Every process builds production webhook URLs from this (the trigger subscribes it at Awaz).
 			N8N_WEBHOOK_URL: `${webhookUrl}/`,
-			...(runtime.major !== undefined && runtime.major < 2 ? { WEBHOOK_URL: `${webhookUrl}/` } : {}),
+			...(runtime.major !== undefined && runtime.major < 2
+				? { WEBHOOK_URL: `${webhookUrl}/` }
+				: {}),
 			// Executions started from the editor run on workers as well.
 			OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
 			...(fastRecovery ? FAST_RECOVERY_ENV : {}),
@@ -247,14 +263,21 @@ export async function prepareQueueStack({
 			 */
 			async start({ timeoutMs = 180_000 } = {}) {
 				const t0 = Date.now();
-				const ready = (p) => p.start({ timeoutMs }).then(() => log(`${p.name ?? 'main'} ready after ${((Date.now() - t0) / 1000).toFixed(1)} s`));
+				const ready = (p) =>
+					p
+						.start({ timeoutMs })
+						.then(() =>
+							log(`${p.name ?? 'main'} ready after ${((Date.now() - t0) / 1000).toFixed(1)} s`),
+						);
 				const results = await Promise.allSettled([main, ...workerProcs, webhook].map(ready));
 				const failed = results.find((r) => r.status === 'rejected');
 				if (failed) {
 					await stack.stop({ keepServices: true }).catch(() => {});
 					throw failed.reason;
 				}
-				log(`main, ${workerProcs.length} workers and the webhook process ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+				log(
+					`main, ${workerProcs.length} workers and the webhook process ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+				);
 				return stack;
 			},
 
@@ -285,7 +308,9 @@ export async function prepareQueueStack({
 					}
 					await sleep(100);
 				}
-				throw new Error(`webhook ${path} ${gone ? 'still registered' : 'not registered'} at the webhook process after ${timeoutMs} ms (last answer: ${last})`);
+				throw new Error(
+					`webhook ${path} ${gone ? 'still registered' : 'not registered'} at the webhook process after ${timeoutMs} ms (last answer: ${last})`,
+				);
 			},
 
 			/**
@@ -294,14 +319,17 @@ export async function prepareQueueStack({
 			 */
 			async whoRan(executionId, { all = false } = {}) {
 				const ran = [];
-				for (const worker of workerProcs) if ((await worker.startedExecutions()).includes(String(executionId))) ran.push(worker.name);
+				for (const worker of workerProcs)
+					if ((await worker.startedExecutions()).includes(String(executionId)))
+						ran.push(worker.name);
 				return all ? ran : ran[0];
 			},
 
 			/** The last lines of every process's log, for failure reports. */
 			async tail(lines = 40) {
 				const parts = [];
-				for (const p of stack.processes) parts.push(`--- ${p.name ?? 'main'} (${p.logFile}) ---\n${await p.tail(lines)}`);
+				for (const p of stack.processes)
+					parts.push(`--- ${p.name ?? 'main'} (${p.logFile}) ---\n${await p.tail(lines)}`);
 				return parts.join('\n');
 			},
 		});

@@ -13,7 +13,11 @@ const SANDBOX_CREDENTIAL_ID = 'awazSandboxCred1';
  * sets how fast scheduled calls move through their statuses, `false` keeps them `scheduled`).
  * @returns {Promise<import('../../test/sandbox/server').Sandbox>} with url, requests, close(), …
  */
-export async function startAwazSandbox({ port = 0, log = false, lifecycle = { timeScale: 1 } } = {}) {
+export async function startAwazSandbox({
+	port = 0,
+	log = false,
+	lifecycle = { timeScale: 1 },
+} = {}) {
 	const require = createRequire(import.meta.url);
 	const { startSandbox } = require(join(PROJECT_ROOT, 'test', 'sandbox', 'index.js'));
 	// A scheduled call goes through its statuses (about 30 s at time scale 1): see test/sandbox/README.md.
@@ -22,5 +26,10 @@ export async function startAwazSandbox({ port = 0, log = false, lifecycle = { ti
 
 /** The "Awaz sandbox" credential (plaintext, for `n8n import:credentials`). */
 export function sandboxCredential(sandbox) {
-	return { id: SANDBOX_CREDENTIAL_ID, name: 'Awaz sandbox', type: 'awazApi', data: { apiKey: SANDBOX_API_KEY, baseUrl: sandbox.url } };
+	return {
+		id: SANDBOX_CREDENTIAL_ID,
+		name: 'Awaz sandbox',
+		type: 'awazApi',
+		data: { apiKey: SANDBOX_API_KEY, baseUrl: sandbox.url },
+	};
 }

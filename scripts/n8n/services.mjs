@@ -46,16 +46,22 @@ export async function ensureServiceBinaries({ log = () => {} } = {}) {
 	if (pgBin && redisServer) return { pgBin, redisServer };
 	const missing = [!pgBin && 'postgresql', !redisServer && 'redis-server'].filter(Boolean);
 	if (!isRoot()) {
-		throw new Error(`queue mode needs ${missing.join(' and ')}: install with \`sudo apt-get install -y ${missing.join(' ')}\` (Debian/Ubuntu)`);
+		throw new Error(
+			`queue mode needs ${missing.join(' and ')}: install with \`sudo apt-get install -y ${missing.join(' ')}\` (Debian/Ubuntu)`,
+		);
 	}
 	log(`installing ${missing.join(' and ')} with apt (once per machine)`);
 	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
 	await run('apt-get', ['update'], { env, maxBuffer: 64 * 1024 * 1024 });
 	// Debian starts no cluster or server in a container without systemd; we start our own anyway.
-	await run('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { env, maxBuffer: 64 * 1024 * 1024 });
+	await run('apt-get', ['install', '-y', '--no-install-recommends', ...missing], {
+		env,
+		maxBuffer: 64 * 1024 * 1024,
+	});
 	pgBin = postgresBinDir();
 	redisServer = redisServerBin();
-	if (!pgBin || !redisServer) throw new Error(`apt-get installed ${missing.join(', ')} but the binaries are still missing`);
+	if (!pgBin || !redisServer)
+		throw new Error(`apt-get installed ${missing.join(', ')} but the binaries are still missing`);
 	return { pgBin, redisServer };
 }
 
@@ -68,23 +74,61 @@ async function startPostgres({ pgBin, dir, port }) {
 	const data = join(dir, 'pgdata');
 	await mkdir(data, { recursive: true });
 	if (isRoot()) await run('chown', ['-R', 'postgres:postgres', dir]);
-	await asPostgres(join(pgBin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'n8n', '-E', 'UTF8', '--no-sync']);
+	await asPostgres(join(pgBin, 'initdb'), [
+		'-D',
+		data,
+		'-A',
+		'trust',
+		'-U',
+		'n8n',
+		'-E',
+		'UTF8',
+		'--no-sync',
+	]);
 	// Loopback only; the socket in our folder, not /var/run/postgresql (not there without the service).
 	const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100`;
-	await asPostgres(join(pgBin, 'pg_ctl'), ['-D', data, '-o', options, '-l', join(dir, 'postgres.log'), '-w', '-t', '60', 'start']);
+	await asPostgres(join(pgBin, 'pg_ctl'), [
+		'-D',
+		data,
+		'-o',
+		options,
+		'-l',
+		join(dir, 'postgres.log'),
+		'-w',
+		'-t',
+		'60',
+		'start',
+	]);
 	const database = 'n8n';
-	await run(join(pgBin, 'psql'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'n8n', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-c', `create database ${database}`]);
+	await run(join(pgBin, 'psql'), [
+		'-h',
+		'127.0.0.1',
+		'-p',
+		String(port),
+		'-U',
+		'n8n',
+		'-d',
+		'postgres',
+		'-v',
+		'ON_ERROR_STOP=1',
+		'-c',
+		`create database ${database}`,
+	]);
 	return {
 		host: '127.0.0.1',
 		port,
 		user: 'n8n',
 		database,
 		logFile: join(dir, 'postgres.log'),
-		stop: () => asPostgres(join(pgBin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => {}),
+		stop: () =>
+			asPostgres(join(pgBin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(
+				() => {},
+			),
 		stopSync() {
 			const args = [join(pgBin, 'pg_ctl'), '-D', data, '-m', 'immediate', 'stop'];
 			try {
-				if (isRoot()) execFileSync('runuser', ['-u', 'postgres', '--', ...args], { stdio: 'ignore' });
+				if (isRoot())
+					execFileSync('runuser', ['-u', 'postgres', '--', ...args], { stdio: 'ignore' });
 				else execFileSync(args[0], args.slice(1), { stdio: 'ignore' });
 			} catch {
 				// not running
@@ -128,7 +172,22 @@ async function startRedis({ redisServer, dir, port }) {
 	const logFile = join(dir, 'redis.log');
 	const child = spawn(
 		redisServer,
-		['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', logFile, '--protected-mode', 'yes'],
+		[
+			'--port',
+			String(port),
+			'--bind',
+			'127.0.0.1',
+			'--save',
+			'',
+			'--appendonly',
+			'no',
+			'--dir',
+			dir,
+			'--logfile',
+			logFile,
+			'--protected-mode',
+			'yes',
+		],
 		{ stdio: 'ignore', detached: true },
 	);
 	const exited = new Promise((r) => child.on('exit', r));
@@ -136,7 +195,10 @@ async function startRedis({ redisServer, dir, port }) {
 	exited.then(() => (alive = false));
 	const deadline = Date.now() + 20_000;
 	for (;;) {
-		if (!alive) throw new Error(`redis-server exited at start:\n${await readFile(logFile, 'utf8').catch(() => '')}`);
+		if (!alive)
+			throw new Error(
+				`redis-server exited at start:\n${await readFile(logFile, 'utf8').catch(() => '')}`,
+			);
 		if ((await redisCommand(port, 'PING').catch(() => '')) === '+PONG') break;
 		if (Date.now() > deadline) throw new Error('redis-server did not answer PING within 20 s');
 		await sleep(100);
@@ -192,7 +254,9 @@ export async function startServices({ log = () => {} } = {}) {
 		started.push(pg);
 		const redis = await startRedis({ redisServer, dir, port: await freePort() });
 		started.push(redis);
-		log(`postgres :${pg.port} and redis :${redis.port} ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (data in ${dir})`);
+		log(
+			`postgres :${pg.port} and redis :${redis.port} ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (data in ${dir})`,
+		);
 		return {
 			dir,
 			postgres: pg,

@@ -21,7 +21,9 @@ const say = (msg) => console.log(`[start +${((Date.now() - started) / 1000).toFi
 function assertPortFree(port) {
 	return new Promise((resolve, reject) => {
 		const server = createServer();
-		server.once('error', () => reject(new Error(`port ${port} is in use; set N8N_PORT to another port`)));
+		server.once('error', () =>
+			reject(new Error(`port ${port} is in use; set N8N_PORT to another port`)),
+		);
 		server.listen(port, '127.0.0.1', () => server.close(resolve));
 	});
 }
@@ -41,18 +43,38 @@ function nextSteps({ url, credential, sandbox, firstRun, queue }) {
 	// Label column, then text; continuation lines line up under the text.
 	const row = (label, ...lines) => `  ${label.padEnd(12)}${lines.join(`\n${' '.repeat(14)}`)}`;
 	const account = queue
-		? ['Create the owner account (any name, email and password). In queue mode the database is', 'temporary: every `AWAZ_N8N_MODE=queue npm start` is a first run.']
+		? [
+				'Create the owner account (any name, email and password). In queue mode the database is',
+				'temporary: every `AWAZ_N8N_MODE=queue npm start` is a first run.',
+			]
 		: firstRun === true
-			? ['First run: the editor asks you to create the owner account (any name, email and', 'password). It is kept in .n8n-local/user; sign in with it next time.']
+			? [
+					'First run: the editor asks you to create the owner account (any name, email and',
+					'password). It is kept in .n8n-local/user; sign in with it next time.',
+				]
 			: firstRun === false
 				? ['Sign in with the owner account you created on the first run (kept in .n8n-local/user).']
 				: ['Create the owner account (first run) or sign in with it (kept in .n8n-local/user).'];
 	const awaz = sandbox
-		? [`The Awaz sandbox, an in-memory stand-in for the Awaz API, on ${sandbox.url}`, `(API key "${SANDBOX_API_KEY}"). Nothing reaches the real Awaz; each request it gets`, 'is printed below as one JSON line.']
-		: ['The REAL Awaz API (https://api.awaz.ai), with the key in AWAZ_API_KEY:', 'scheduling a call places a real phone call.'];
+		? [
+				`The Awaz sandbox, an in-memory stand-in for the Awaz API, on ${sandbox.url}`,
+				`(API key "${SANDBOX_API_KEY}"). Nothing reaches the real Awaz; each request it gets`,
+				'is printed below as one JSON line.',
+			]
+		: [
+				'The REAL Awaz API (https://api.awaz.ai), with the key in AWAZ_API_KEY:',
+				'scheduling a call places a real phone call.',
+			];
 	const schedule = sandbox
-		? ['Choose Call → Schedule: Agent "Sales Assistant" and From Phone "+11111111111" (from the', 'lists), Contact Name "Jane Doe", Phone Number "+14155550124"; then "Execute step". The last digit', 'picks what happens (4-7 answer, 0 busy, 1 voicemail, 2 fails; test/sandbox/README.md); Call → Get shows it.']
-		: ['Choose Call → Schedule: an agent and a phone from the lists, a contact and a number you', 'may call; then "Execute step".'];
+		? [
+				'Choose Call → Schedule: Agent "Sales Assistant" and From Phone "+11111111111" (from the',
+				'lists), Contact Name "Jane Doe", Phone Number "+14155550124"; then "Execute step". The last digit',
+				'picks what happens (4-7 answer, 0 busy, 1 voicemail, 2 fails; test/sandbox/README.md); Call → Get shows it.',
+			]
+		: [
+				'Choose Call → Schedule: an agent and a phone from the lists, a contact and a number you',
+				'may call; then "Execute step".',
+			];
 	const trigger = [
 		'The "Awaz Trigger" subscribes its URL at Awaz when you click "Execute step" (listening for a test event) or',
 		'publish the workflow.',
@@ -105,7 +127,9 @@ async function main() {
 	const queue = process.env.AWAZ_N8N_MODE === 'queue';
 	const userFolder = join(PROJECT_ROOT, '.n8n-local', queue ? 'queue' : 'user');
 	await mkdir(userFolder, { recursive: true });
-	const n8n = queue ? await prepareQueueStack({ userFolder, port, runtime, log: say }) : await prepareN8n({ userFolder, port, runtime });
+	const n8n = queue
+		? await prepareQueueStack({ userFolder, port, runtime, log: say })
+		: await prepareN8n({ userFolder, port, runtime });
 	const editorUrl = n8n.editorUrl ?? n8n.url;
 
 	let sandbox = null;
@@ -123,7 +147,12 @@ async function main() {
 
 	let credential;
 	if (process.env.AWAZ_API_KEY) {
-		credential = { id: LIVE_CREDENTIAL_ID, name: 'Awaz', type: 'awazApi', data: { apiKey: process.env.AWAZ_API_KEY, baseUrl: 'https://api.awaz.ai' } };
+		credential = {
+			id: LIVE_CREDENTIAL_ID,
+			name: 'Awaz',
+			type: 'awazApi',
+			data: { apiKey: process.env.AWAZ_API_KEY, baseUrl: 'https://api.awaz.ai' },
+		};
 	} else {
 		sandbox = await startAwazSandbox({ log: true });
 		say(`Awaz sandbox listening on ${sandbox.url}`);
@@ -141,11 +170,21 @@ async function main() {
 		return stopAll(1);
 	}
 	say('n8n is ready');
-	console.log(nextSteps({ url: editorUrl, credential, sandbox, firstRun: await needsOwnerSetup(editorUrl), queue: queue ? n8n : undefined }));
+	console.log(
+		nextSteps({
+			url: editorUrl,
+			credential,
+			sandbox,
+			firstRun: await needsOwnerSetup(editorUrl),
+			queue: queue ? n8n : undefined,
+		}),
+	);
 	// n8n dying on its own (crash, killed) should not leave the sandbox running.
 	const { code, signal } = await n8n.whenExited();
 	if (!stopping) {
-		console.error(`n8n exited unexpectedly (${signal ?? code}); last lines of ${n8n.logFile}:\n${await n8n.tail(40)}`);
+		console.error(
+			`n8n exited unexpectedly (${signal ?? code}); last lines of ${n8n.logFile}:\n${await n8n.tail(40)}`,
+		);
 		await stopAll(1);
 	}
 }

@@ -55,7 +55,11 @@ function installed() {
 
 function versionOf(executablePath) {
 	try {
-		return execFileSync(executablePath, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 20_000 }).trim();
+		return execFileSync(executablePath, ['--version'], {
+			encoding: 'utf8',
+			stdio: ['ignore', 'pipe', 'ignore'],
+			timeout: 20_000,
+		}).trim();
 	} catch {
 		return 'version unknown';
 	}
@@ -70,7 +74,8 @@ export function findChromium({ log = console.log } = {}) {
 	let executablePath;
 	if (process.env.CHROMIUM_PATH) {
 		executablePath = process.env.CHROMIUM_PATH;
-		if (!existsSync(executablePath)) throw new Error(`CHROMIUM_PATH=${executablePath} does not exist`);
+		if (!existsSync(executablePath))
+			throw new Error(`CHROMIUM_PATH=${executablePath} does not exist`);
 		how = 'from CHROMIUM_PATH';
 	} else if ((executablePath = installed())) {
 		how = 'found installed';
@@ -78,17 +83,24 @@ export function findChromium({ log = console.log } = {}) {
 		const isRoot = process.getuid?.() === 0;
 		if (!isRoot || !onPath('apt-get')) {
 			throw new Error(
-				'No Chromium found. Install Debian\'s (`sudo apt-get update && sudo apt-get install -y chromium`), ' +
+				"No Chromium found. Install Debian's (`sudo apt-get update && sudo apt-get install -y chromium`), " +
 					'or set CHROMIUM_PATH to a Chromium or Chrome binary. playwright-core downloads no browser.',
 			);
 		}
-		log('ui: no Chromium found; installing Debian\'s: apt-get update && apt-get install -y chromium (a minute or two)');
+		log(
+			"ui: no Chromium found; installing Debian's: apt-get update && apt-get install -y chromium (a minute or two)",
+		);
 		for (const args of [['update'], ['install', '-y', 'chromium']]) {
-			const result = spawnSync('apt-get', args, { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-			if (result.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed (${result.signal ?? result.status})`);
+			const result = spawnSync('apt-get', args, {
+				stdio: ['ignore', 'inherit', 'inherit'],
+				env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+			});
+			if (result.status !== 0)
+				throw new Error(`apt-get ${args.join(' ')} failed (${result.signal ?? result.status})`);
 		}
 		executablePath = installed();
-		if (!executablePath) throw new Error('apt-get installed chromium, but no Chromium binary was found afterwards');
+		if (!executablePath)
+			throw new Error('apt-get installed chromium, but no Chromium binary was found afterwards');
 		how = 'installed just now with apt-get';
 	}
 	const version = versionOf(executablePath);
@@ -101,7 +113,12 @@ export function findChromium({ log = console.log } = {}) {
  * folder) and returns `{ context, userDataDir }`: playwright-core's BrowserContext (close it with
  * `context.close()`, which ends Chromium) and the profile folder.
  */
-export async function launchChromium({ executablePath, profileRoot = tmpdir(), contextOptions = {}, testIdAttribute = 'data-test-id' } = {}) {
+export async function launchChromium({
+	executablePath,
+	profileRoot = tmpdir(),
+	contextOptions = {},
+	testIdAttribute = 'data-test-id',
+} = {}) {
 	executablePath ??= findChromium().executablePath;
 	const require = createRequire(import.meta.url);
 	const { chromium, selectors } = require('playwright-core');

@@ -34,7 +34,11 @@ const testCredential = (data) =>
 	});
 
 test('the editor gets the credential with its key redacted and its Base URL as stored', () => {
-	expect(asEditorSeesIt).toMatchObject({ id: credential.id, name: 'Awaz sandbox', type: 'awazApi' });
+	expect(asEditorSeesIt).toMatchObject({
+		id: credential.id,
+		name: 'Awaz sandbox',
+		type: 'awazApi',
+	});
 	expect(asEditorSeesIt.data.baseUrl).toBe(sandbox.url);
 	expect(asEditorSeesIt.data.apiKey).not.toBe(credential.data.apiKey);
 });
@@ -43,8 +47,20 @@ test('"Test" on the stored credential passes: one GET /v1/phones with the stored
 	const result = await testCredential(asEditorSeesIt.data);
 
 	expect(result).toEqual({ status: 'OK', message: 'Connection successful!' });
-	expect(sandbox.requests.map(({ method, path, status, headers }) => ({ method, path, status, authorization: headers.authorization }))).toEqual([
-		{ method: 'GET', path: '/v1/phones', status: 200, authorization: `Bearer ${credential.data.apiKey}` },
+	expect(
+		sandbox.requests.map(({ method, path, status, headers }) => ({
+			method,
+			path,
+			status,
+			authorization: headers.authorization,
+		})),
+	).toEqual([
+		{
+			method: 'GET',
+			path: '/v1/phones',
+			status: 200,
+			authorization: `Bearer ${credential.data.apiKey}`,
+		},
 	]);
 });
 
@@ -53,9 +69,19 @@ test('"Test" with a wrong key typed over the stored one fails with the credentia
 
 	const result = await testCredential({ ...asEditorSeesIt.data, apiKey: wrongKey });
 
-	expect(result).toEqual({ status: 'Error', message: n8n.major !== 1 ? REJECTED_KEY_MESSAGE : N8N1_FORBIDDEN_MESSAGE });
+	expect(result).toEqual({
+		status: 'Error',
+		message: n8n.major !== 1 ? REJECTED_KEY_MESSAGE : N8N1_FORBIDDEN_MESSAGE,
+	});
 	expect(result.message).not.toContain(wrongKey);
-	expect(sandbox.requests.map(({ method, path, status, headers }) => ({ method, path, status, authorization: headers.authorization }))).toEqual([
+	expect(
+		sandbox.requests.map(({ method, path, status, headers }) => ({
+			method,
+			path,
+			status,
+			authorization: headers.authorization,
+		})),
+	).toEqual([
 		{ method: 'GET', path: '/v1/phones', status: 403, authorization: `Bearer ${wrongKey}` },
 	]);
 });

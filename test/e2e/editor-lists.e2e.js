@@ -28,22 +28,33 @@ const requestFor = (type, parameters, path, extra) => ({
 
 const SCHEDULE = { resource: 'call', operation: 'schedule' };
 const searchList = (methodName, path, parameters, extra = {}) =>
-	n8n.rest('POST', '/dynamic-node-parameters/resource-locator-results', requestFor('n8n-nodes-awaz.awaz', parameters, path, { methodName, ...extra }));
+	n8n.rest(
+		'POST',
+		'/dynamic-node-parameters/resource-locator-results',
+		requestFor('n8n-nodes-awaz.awaz', parameters, path, { methodName, ...extra }),
+	);
 
 test('Call → Schedule: the Agent list names every agent, the search narrows it', async () => {
 	const { results } = await searchList('searchAgents', 'agentId', SCHEDULE);
-	expect(results).toEqual(sandbox.fixtures.agents.map((agent) => ({ name: agent.name, value: agent.id })));
+	expect(results).toEqual(
+		sandbox.fixtures.agents.map((agent) => ({ name: agent.name, value: agent.id })),
+	);
 	expect(results.map(({ value }) => value)).toContain(AGENT_ID);
 
 	const first = sandbox.fixtures.agents[0];
 	const narrowed = await searchList('searchAgents', 'agentId', SCHEDULE, { filter: first.name });
 	expect(narrowed.results).toEqual([{ name: first.name, value: first.id }]);
-	expect(sandbox.requests.map(({ method, path }) => `${method} ${path}`)).toEqual(['GET /v1/agents', 'GET /v1/agents']);
+	expect(sandbox.requests.map(({ method, path }) => `${method} ${path}`)).toEqual([
+		'GET /v1/agents',
+		'GET /v1/agents',
+	]);
 });
 
 test('Call → Schedule: the From Phone list shows each phone number', async () => {
 	const { results } = await searchList('searchPhones', 'fromPhoneId', SCHEDULE);
-	expect(results).toEqual(sandbox.fixtures.phones.map((phone) => ({ name: phone.number ?? phone.id, value: phone.id })));
+	expect(results).toEqual(
+		sandbox.fixtures.phones.map((phone) => ({ name: phone.number ?? phone.id, value: phone.id })),
+	);
 	expect(results.map(({ value }) => value)).toContain(PHONE_ID);
 });
 
@@ -52,8 +63,13 @@ test('Call → Get: the Call list pages through calls as the editor scrolls', as
 	const first = await searchList('searchCalls', 'callId', parameters);
 	expect(first.results.length).toBeGreaterThan(0);
 	expect(first.paginationToken).toBe('1');
-	const second = await searchList('searchCalls', 'callId', parameters, { paginationToken: first.paginationToken });
-	expect(sandbox.requests.map(({ path, query }) => `${path}?page=${query.page}`)).toEqual(['/v1/calls?page=0', '/v1/calls?page=1']);
+	const second = await searchList('searchCalls', 'callId', parameters, {
+		paginationToken: first.paginationToken,
+	});
+	expect(sandbox.requests.map(({ path, query }) => `${path}?page=${query.page}`)).toEqual([
+		'/v1/calls?page=0',
+		'/v1/calls?page=1',
+	]);
 	const ids = [...first.results, ...second.results].map(({ value }) => value);
 	expect(new Set(ids).size).toBe(ids.length);
 });
@@ -62,10 +78,14 @@ test('Awaz Trigger: the Agent Names or IDs options list every agent', async () =
 	const options = await n8n.rest(
 		'POST',
 		'/dynamic-node-parameters/options',
-		requestFor('n8n-nodes-awaz.awazTrigger', { statuses: ['completed'] }, 'agentIds', { methodName: 'getAgents' }),
+		requestFor('n8n-nodes-awaz.awazTrigger', { statuses: ['completed'] }, 'agentIds', {
+			methodName: 'getAgents',
+		}),
 	);
 	// Sorted by name, as the multi-select shows them.
 	const byName = [...sandbox.fixtures.agents].sort((a, b) => a.name.localeCompare(b.name));
 	expect(options).toEqual(byName.map((agent) => ({ name: agent.name, value: agent.id })));
-	expect(sandbox.requests.map(({ method, path }) => `${method} ${path}`)).toEqual(['GET /v1/agents']);
+	expect(sandbox.requests.map(({ method, path }) => `${method} ${path}`)).toEqual([
+		'GET /v1/agents',
+	]);
 });

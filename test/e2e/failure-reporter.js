@@ -20,7 +20,9 @@ class FailureReporter {
 			text = `(could not read it: ${error.message})`;
 		}
 		const tail = text.split('\n').slice(-LINES).join('\n');
-		process.stderr.write(`\n--- ${test.path}: failures; last ${LINES} lines of n8n's log ${logFile} ---\n${tail}\n--- end of n8n's log ---\n`);
+		process.stderr.write(
+			`\n--- ${test.path}: failures; last ${LINES} lines of n8n's log ${logFile} ---\n${tail}\n--- end of n8n's log ---\n`,
+		);
 	}
 }
 

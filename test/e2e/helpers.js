@@ -68,7 +68,11 @@ async function newestExecution(workflowId, previousCount, { timeoutMs = 30_000 }
 		async () => {
 			const list = await n8n.listExecutions(workflowId);
 			const newest = list[0];
-			return list.length > previousCount && newest && !['new', 'running', 'waiting'].includes(newest.status) ? newest : undefined;
+			return list.length > previousCount &&
+				newest &&
+				!['new', 'running', 'waiting'].includes(newest.status)
+				? newest
+				: undefined;
 		},
 		{ timeoutMs, intervalMs: 100 },
 	);
@@ -96,7 +100,10 @@ async function runWebhookWorkflow({ id, path }, body) {
 /** A node's output items (`{ json, pairedItem }`) in an execution's first run of that node. */
 function nodeOutput(execution, nodeName) {
 	const runs = execution.data.resultData.runData[nodeName];
-	if (!runs) throw new Error(`${nodeName} did not run; nodes that ran: ${Object.keys(execution.data.resultData.runData).join(', ')}`);
+	if (!runs)
+		throw new Error(
+			`${nodeName} did not run; nodes that ran: ${Object.keys(execution.data.resultData.runData).join(', ')}`,
+		);
 	return (runs[0].data?.main?.[0] ?? []).map(({ json, pairedItem }) => ({ json, pairedItem }));
 }
 
@@ -106,10 +113,11 @@ function nodeOutput(execution, nodeName) {
  */
 async function expectRequests(expected) {
 	const { sandbox, credential } = await e2eEnv();
-	expect(sandbox.requests.map(({ method, path, query, body }) => ({ method, path, query, body }))).toEqual(
-		expected.map(({ method, path, query = {}, body }) => ({ method, path, query, body })),
-	);
-	for (const request of sandbox.requests) expect(request.headers.authorization).toBe(`Bearer ${credential.data.apiKey}`);
+	expect(
+		sandbox.requests.map(({ method, path, query, body }) => ({ method, path, query, body })),
+	).toEqual(expected.map(({ method, path, query = {}, body }) => ({ method, path, query, body })));
+	for (const request of sandbox.requests)
+		expect(request.headers.authorization).toBe(`Bearer ${credential.data.apiKey}`);
 }
 
 module.exports = {

@@ -33,7 +33,11 @@ const SCRIPTED_OPENAI_CREDENTIAL_ID = 'scriptedOpenAi01';
 export async function startE2eEnv({ quiet = false } = {}) {
 	if (current) return current;
 	const runtime = await provision({ quiet });
-	const userFolder = join(PROJECT_ROOT, '.n8n-local', `e2e-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`);
+	const userFolder = join(
+		PROJECT_ROOT,
+		'.n8n-local',
+		`e2e-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`,
+	);
 	await mkdir(userFolder, { recursive: true });
 	const sandbox = await startAwazSandbox();
 	// The whole suite sends a few dozen requests within a minute; the 100-a-minute limit is the
@@ -44,20 +48,30 @@ export async function startE2eEnv({ quiet = false } = {}) {
 	try {
 		n8n =
 			N8N_MODE === 'queue'
-				? await (await import('../../scripts/n8n/queue.mjs')).prepareQueueStack({ userFolder, runtime, fastRecovery: true })
+				? await (
+						await import('../../scripts/n8n/queue.mjs')
+					).prepareQueueStack({ userFolder, runtime, fastRecovery: true })
 				: await prepareN8n({ userFolder, runtime });
 		const credential = sandboxCredential(sandbox);
 		await n8n.importCredentials([
 			credential,
 			// The key is never checked; n8n only insists that there is one.
-			{ id: SCRIPTED_OPENAI_CREDENTIAL_ID, name: 'Scripted OpenAI', type: 'openAiApi', data: { apiKey: 'sk-scripted-e2e', url: openAi.url } },
+			{
+				id: SCRIPTED_OPENAI_CREDENTIAL_ID,
+				name: 'Scripted OpenAI',
+				type: 'openAiApi',
+				data: { apiKey: 'sk-scripted-e2e', url: openAi.url },
+			},
 		]);
 		// On n8n 1.x (AWAZ_N8N_VERSION=1), copies with the node versions 1.x has (n8n-versions.mjs).
-		await n8n.importWorkflowDir(await workflowDirFor(runtime.major, WORKFLOW_DIR, join(userFolder, 'tmp', 'workflows')));
+		await n8n.importWorkflowDir(
+			await workflowDirFor(runtime.major, WORKFLOW_DIR, join(userFolder, 'tmp', 'workflows')),
+		);
 		await n8n.start();
 		current = { n8n, sandbox, openAi, credential, userFolder };
 		// Ctrl-C on jest skips globalTeardown; stop n8n (detached, so it got no signal) ourselves.
-		for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => stopE2eEnv().finally(() => process.exit(130)));
+		for (const signal of ['SIGINT', 'SIGTERM'])
+			process.once(signal, () => stopE2eEnv().finally(() => process.exit(130)));
 		return current;
 	} catch (error) {
 		if (N8N_MODE === 'queue') await n8n?.stop(); // PostgreSQL and Redis too
@@ -70,7 +84,8 @@ export async function startE2eEnv({ quiet = false } = {}) {
 
 /** The environment started by startE2eEnv in this process. */
 export function getE2eEnv() {
-	if (!current) throw new Error('e2e environment not started: run with `npx jest -c test/e2e/jest.config.js`');
+	if (!current)
+		throw new Error('e2e environment not started: run with `npx jest -c test/e2e/jest.config.js`');
 	return current;
 }
 
@@ -79,7 +94,17 @@ export function getE2eEnv() {
  * `require.resolve` is jest's): proves the package sees n8n's copy of n8n-workflow.
  */
 export function resolveFromInstalledNode(id) {
-	const nodeFile = join(getE2eEnv().n8n.userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-awaz', 'dist', 'nodes', 'Awaz', 'Awaz.node.js');
+	const nodeFile = join(
+		getE2eEnv().n8n.userFolder,
+		'.n8n',
+		'nodes',
+		'node_modules',
+		'n8n-nodes-awaz',
+		'dist',
+		'nodes',
+		'Awaz',
+		'Awaz.node.js',
+	);
 	return createRequire(nodeFile).resolve(id);
 }
 
@@ -94,7 +119,8 @@ export async function stopE2eEnv() {
 	await n8n.stop();
 	await sandbox.close();
 	await openAi.close();
-	if (process.env.AWAZ_E2E_KEEP || process.env.AWAZ_E2E_FAILED) console.log(`e2e user folder kept: ${userFolder} (n8n log: ${n8n.logFile})`);
+	if (process.env.AWAZ_E2E_KEEP || process.env.AWAZ_E2E_FAILED)
+		console.log(`e2e user folder kept: ${userFolder} (n8n log: ${n8n.logFile})`);
 	else await rm(userFolder, { recursive: true, force: true });
 }
 
@@ -115,5 +141,7 @@ export async function waitFor(what, check, { timeoutMs = 30_000, intervalMs = 10
 		}
 		await new Promise((r) => setTimeout(r, intervalMs));
 	}
-	throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${lastError.message}` : ''}`);
+	throw new Error(
+		`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${lastError.message}` : ''}`,
+	);
 }

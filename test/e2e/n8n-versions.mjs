@@ -27,8 +27,10 @@ export function workflowForN8n1(workflow) {
 		...workflow,
 		nodes: workflow.nodes.map((node) => {
 			const adapted = { ...node };
-			if (node.type in NEWEST_IN_N8N1 && node.typeVersion > NEWEST_IN_N8N1[node.type]) adapted.typeVersion = NEWEST_IN_N8N1[node.type];
-			if (TOOLS_THAT_CONTINUE_ON_ERROR.includes(node.type) && node.onError === undefined) adapted.onError = 'continueRegularOutput';
+			if (node.type in NEWEST_IN_N8N1 && node.typeVersion > NEWEST_IN_N8N1[node.type])
+				adapted.typeVersion = NEWEST_IN_N8N1[node.type];
+			if (TOOLS_THAT_CONTINUE_ON_ERROR.includes(node.type) && node.onError === undefined)
+				adapted.onError = 'continueRegularOutput';
 			return adapted;
 		}),
 	};

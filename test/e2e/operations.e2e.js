@@ -29,7 +29,10 @@ const WORKFLOWS = {
 	callGet: { id: 'awazE2eCallGet01', path: 'awaz-e2e/call-get' },
 	callSchedule: { id: 'awazE2eSchedule1', path: 'awaz-e2e/call-schedule' },
 	contactCreate: { id: 'awazE2eContactCr', path: 'awaz-e2e/contact-create' },
-	contactCreateContinueOnFail: { id: 'awazE2eContactCF', path: 'awaz-e2e/contact-create-continue-on-fail' },
+	contactCreateContinueOnFail: {
+		id: 'awazE2eContactCF',
+		path: 'awaz-e2e/contact-create-continue-on-fail',
+	},
 	subscriptionCreate: { id: 'awazE2eSubscCrea', path: 'awaz-e2e/subscription-create' },
 	subscriptionDelete: { id: 'awazE2eSubscDele', path: 'awaz-e2e/subscription-delete' },
 	workspaceAddCredits: { id: 'awazE2eAddCredit', path: 'awaz-e2e/workspace-add-credits' },
@@ -62,13 +65,19 @@ async function expectSuccessfulRun(workflow, body, expected) {
 		mode: 'webhook',
 		finished: true,
 	});
-	expect(nodeOutput(execution, 'Awaz')).toEqual(expected.map(([json, item]) => ({ json, pairedItem: { item } })));
+	expect(nodeOutput(execution, 'Awaz')).toEqual(
+		expected.map(([json, item]) => ({ json, pairedItem: { item } })),
+	);
 	return execution;
 }
 
 describe('Get Many operations', () => {
 	test('Agent → Get Many (Return All): GET /v1/agents, one item per agent', async () => {
-		await expectSuccessfulRun(WORKFLOWS.agentGetAll, {}, sandbox.fixtures.agents.map((agent) => [agent, 0]));
+		await expectSuccessfulRun(
+			WORKFLOWS.agentGetAll,
+			{},
+			sandbox.fixtures.agents.map((agent) => [agent, 0]),
+		);
 		await expectRequests([{ method: 'GET', path: '/v1/agents' }]);
 	});
 
@@ -93,7 +102,11 @@ describe('Get Many operations', () => {
 		];
 		sandbox.state.hooks.push(...structuredClone(hooks));
 
-		await expectSuccessfulRun(WORKFLOWS.subscriptionGetAll, {}, hooks.map((hook) => [hook, 0]));
+		await expectSuccessfulRun(
+			WORKFLOWS.subscriptionGetAll,
+			{},
+			hooks.map((hook) => [hook, 0]),
+		);
 		await expectRequests([{ method: 'GET', path: '/v1/hooks/calls' }]);
 	});
 
@@ -156,13 +169,19 @@ describe('single-item operations', () => {
 	test('Contact → Create: POST /v1/contacts with name, phone and the email from Additional Fields', async () => {
 		const contact = { name: 'Jane Doe', phone: '+14155550123', email: 'jane@example.com' };
 
-		await expectSuccessfulRun(WORKFLOWS.contactCreate, contact, [[{ id: expect.any(String), ...contact }, 0]]);
+		await expectSuccessfulRun(WORKFLOWS.contactCreate, contact, [
+			[{ id: expect.any(String), ...contact }, 0],
+		]);
 		await expectRequests([{ method: 'POST', path: '/v1/contacts', body: contact }]);
 		expect(sandbox.state.contacts).toEqual([{ id: expect.any(String), ...contact }]);
 	});
 
 	test('Call Event Subscription → Create: POST /v1/hooks/calls with the URL, statuses and agents', async () => {
-		const body = { hookUrl: 'https://example.com/awaz-events', agents: [AGENT_ID], status: ['pickup', 'completed'] };
+		const body = {
+			hookUrl: 'https://example.com/awaz-events',
+			agents: [AGENT_ID],
+			status: ['pickup', 'completed'],
+		};
 
 		await expectSuccessfulRun(WORKFLOWS.subscriptionCreate, { hookUrl: body.hookUrl }, [[body, 0]]);
 		await expectRequests([{ method: 'POST', path: '/v1/hooks/calls', body }]);
@@ -174,23 +193,41 @@ describe('single-item operations', () => {
 		const hookUrl = 'https://example.com/hook?token=a+b%2Fc&x=1';
 		sandbox.state.hooks.push({ hookUrl, agents: [], status: ['pickup'] });
 
-		await expectSuccessfulRun(WORKFLOWS.subscriptionDelete, { hookUrl }, [[{ message: 'Subscription deleted', hookUrl }, 0]]);
+		await expectSuccessfulRun(WORKFLOWS.subscriptionDelete, { hookUrl }, [
+			[{ message: 'Subscription deleted', hookUrl }, 0],
+		]);
 		await expectRequests([{ method: 'DELETE', path: '/v1/hooks/calls', query: { hookUrl } }]);
 		expect(sandbox.state.hooks).toEqual([]);
 	});
 
 	test('Workspace → Add Credits: POST /v1/companies/add/credits with the company email and credits', async () => {
-		await expectSuccessfulRun(WORKFLOWS.workspaceAddCredits, { companyEmail: COMPANY_EMAIL, credits: 10 }, [
-			[{ company: { email: COMPANY_EMAIL, id: COMPANY_ID }, credits: 110 }, 0],
+		await expectSuccessfulRun(
+			WORKFLOWS.workspaceAddCredits,
+			{ companyEmail: COMPANY_EMAIL, credits: 10 },
+			[[{ company: { email: COMPANY_EMAIL, id: COMPANY_ID }, credits: 110 }, 0]],
+		);
+		await expectRequests([
+			{
+				method: 'POST',
+				path: ADD_CREDITS_PATH,
+				body: { company: { email: COMPANY_EMAIL }, credits: 10 },
+			},
 		]);
-		await expectRequests([{ method: 'POST', path: ADD_CREDITS_PATH, body: { company: { email: COMPANY_EMAIL }, credits: 10 } }]);
 	});
 
 	test('Workspace → Add Minutes: the same path, with minutes instead of credits', async () => {
-		await expectSuccessfulRun(WORKFLOWS.workspaceAddMinutes, { companyEmail: COMPANY_EMAIL, minutes: 15 }, [
-			[{ company: { email: COMPANY_EMAIL, id: COMPANY_ID }, minutes: 75 }, 0],
+		await expectSuccessfulRun(
+			WORKFLOWS.workspaceAddMinutes,
+			{ companyEmail: COMPANY_EMAIL, minutes: 15 },
+			[[{ company: { email: COMPANY_EMAIL, id: COMPANY_ID }, minutes: 75 }, 0]],
+		);
+		await expectRequests([
+			{
+				method: 'POST',
+				path: ADD_CREDITS_PATH,
+				body: { company: { email: COMPANY_EMAIL }, minutes: 15 },
+			},
 		]);
-		await expectRequests([{ method: 'POST', path: ADD_CREDITS_PATH, body: { company: { email: COMPANY_EMAIL }, minutes: 15 } }]);
 		expect(sandbox.state.companies[COMPANY_EMAIL]).toMatchObject({ credits: 100, minutes: 75 });
 	});
 });
@@ -206,7 +243,10 @@ describe('bad input and Continue On Fail', () => {
 		const { response, execution } = await runWebhookWorkflow(WORKFLOWS.callSchedule, { calls });
 
 		// n8n's answer for a failed "last node" webhook execution.
-		expect({ status: response.status, body: response.json }).toEqual({ status: 500, body: { message: 'Error in workflow' } });
+		expect({ status: response.status, body: response.json }).toEqual({
+			status: 500,
+			body: { message: 'Error in workflow' },
+		});
 		expect(execution.status).toBe('error');
 		const { error, lastNodeExecuted, runData } = execution.data.resultData;
 		expect(lastNodeExecuted).toBe('Awaz');
@@ -231,13 +271,23 @@ describe('bad input and Continue On Fail', () => {
 			{ name: 'Chloé', phone: '+33142685300' },
 		];
 
-		const { response, execution } = await runWebhookWorkflow(WORKFLOWS.contactCreateContinueOnFail, { contacts });
+		const { response, execution } = await runWebhookWorkflow(
+			WORKFLOWS.contactCreateContinueOnFail,
+			{ contacts },
+		);
 
 		const saved = sandbox.state.contacts;
 		expect(saved.map((contact) => contact.name)).toEqual(['Ana', 'Chloé']);
 		const expected = [
 			{ json: saved[0], pairedItem: { item: 0 } },
-			{ json: { error: expect.stringContaining('The "Phone Number" field "not a number" is not a phone number') }, pairedItem: { item: 1 } },
+			{
+				json: {
+					error: expect.stringContaining(
+						'The "Phone Number" field "not a number" is not a phone number',
+					),
+				},
+				pairedItem: { item: 1 },
+			},
 			{ json: saved[1], pairedItem: { item: 2 } },
 		];
 		expect(response.status).toBe(200);

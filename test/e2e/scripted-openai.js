@@ -32,8 +32,13 @@ function toolThenAnswer({ tool, args, answer }) {
 		const toolMessages = messages.filter((message) => message.role === 'tool');
 		if (toolMessages.length === 0) {
 			const names = (request.tools ?? []).map((entry) => entry.function?.name);
-			const name = names.find((candidate) => (typeof tool === 'string' ? candidate === tool : tool.test(candidate)));
-			if (!name) return { content: `No tool matching ${tool} was offered; tools: ${names.join(', ') || 'none'}` };
+			const name = names.find((candidate) =>
+				typeof tool === 'string' ? candidate === tool : tool.test(candidate),
+			);
+			if (!name)
+				return {
+					content: `No tool matching ${tool} was offered; tools: ${names.join(', ') || 'none'}`,
+				};
 			return { toolCalls: [{ name, arguments: args }] };
 		}
 		const last = toolMessages[toolMessages.length - 1];
@@ -44,7 +49,8 @@ function toolThenAnswer({ tool, args, answer }) {
 /** A message's content as text (OpenAI allows a string or an array of text parts). */
 function contentText(content) {
 	if (typeof content === 'string') return content;
-	if (Array.isArray(content)) return content.map((part) => (typeof part === 'string' ? part : part?.text ?? '')).join('');
+	if (Array.isArray(content))
+		return content.map((part) => (typeof part === 'string' ? part : (part?.text ?? ''))).join('');
 	return content === undefined || content === null ? '' : JSON.stringify(content);
 }
 
@@ -64,31 +70,73 @@ function completion(reply, sequence) {
 		object: 'chat.completion',
 		created: Math.floor(Date.now() / 1000),
 		model: MODEL,
-		choices: [{ index: 0, message, logprobs: null, finish_reason: toolCalls.length ? 'tool_calls' : 'stop' }],
+		choices: [
+			{
+				index: 0,
+				message,
+				logprobs: null,
+				finish_reason: toolCalls.length ? 'tool_calls' : 'stop',
+			},
+		],
 		usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
 	};
 }
 
 /** The same answer as chat.completion.chunk events, the way OpenAI streams it. */
 function chunks(full, includeUsage) {
-	const base = { id: full.id, object: 'chat.completion.chunk', created: full.created, model: full.model };
+	const base = {
+		id: full.id,
+		object: 'chat.completion.chunk',
+		created: full.created,
+		model: full.model,
+	};
 	const { message, finish_reason: finishReason } = full.choices[0];
-	const events = [{ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] }];
+	const events = [
+		{
+			...base,
+			choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }],
+		},
+	];
 	if (message.tool_calls) {
 		message.tool_calls.forEach((call, index) => {
 			events.push({
 				...base,
-				choices: [{ index: 0, delta: { tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } }] }, finish_reason: null }],
+				choices: [
+					{
+						index: 0,
+						delta: {
+							tool_calls: [
+								{
+									index,
+									id: call.id,
+									type: 'function',
+									function: { name: call.function.name, arguments: '' },
+								},
+							],
+						},
+						finish_reason: null,
+					},
+				],
 			});
 			events.push({
 				...base,
-				choices: [{ index: 0, delta: { tool_calls: [{ index, function: { arguments: call.function.arguments } }] }, finish_reason: null }],
+				choices: [
+					{
+						index: 0,
+						delta: { tool_calls: [{ index, function: { arguments: call.function.arguments } }] },
+						finish_reason: null,
+					},
+				],
 			});
 		});
 	} else {
 		// A few pieces, so that a client that only shows the last chunk would be caught out.
 		const words = String(message.content).split(/(?<= )/);
-		for (const word of words) events.push({ ...base, choices: [{ index: 0, delta: { content: word }, finish_reason: null }] });
+		for (const word of words)
+			events.push({
+				...base,
+				choices: [{ index: 0, delta: { content: word }, finish_reason: null }],
+			});
 	}
 	events.push({ ...base, choices: [{ index: 0, delta: {}, finish_reason: finishReason }] });
 	if (includeUsage) events.push({ ...base, choices: [], usage: full.usage });
@@ -105,17 +153,20 @@ function startScriptedOpenAi({ port = 0, script } = {}) {
 		requests: [],
 		/** Only the POST /v1/chat/completions requests. */
 		get completions() {
-			return state.requests.filter((request) => request.method === 'POST' && request.path === '/v1/chat/completions');
+			return state.requests.filter(
+				(request) => request.method === 'POST' && request.path === '/v1/chat/completions',
+			);
 		},
 		/** What to answer; replace per test. */
 		script: script ?? (() => ({ content: 'No script set.' })),
 		clearLog() {
 			state.requests.length = 0;
 		},
-		close: () => new Promise((resolve) => {
-			server.closeAllConnections?.();
-			server.close(() => resolve());
-		}),
+		close: () =>
+			new Promise((resolve) => {
+				server.closeAllConnections?.();
+				server.close(() => resolve());
+			}),
 	};
 	let sequence = 0;
 
@@ -139,26 +190,43 @@ function startScriptedOpenAi({ port = 0, script } = {}) {
 			};
 
 			if (req.method === 'GET' && path === '/v1/models') {
-				return json(200, { object: 'list', data: [{ id: MODEL, object: 'model', created: 1700000000, owned_by: 'e2e' }] });
+				return json(200, {
+					object: 'list',
+					data: [{ id: MODEL, object: 'model', created: 1700000000, owned_by: 'e2e' }],
+				});
 			}
 			if (req.method !== 'POST' || path !== '/v1/chat/completions') {
-				return json(404, { error: { message: `The scripted server has no ${req.method} ${path}`, type: 'invalid_request_error' } });
+				return json(404, {
+					error: {
+						message: `The scripted server has no ${req.method} ${path}`,
+						type: 'invalid_request_error',
+					},
+				});
 			}
 			if (!body || !Array.isArray(body.messages)) {
-				return json(400, { error: { message: 'messages is required', type: 'invalid_request_error' } });
+				return json(400, {
+					error: { message: 'messages is required', type: 'invalid_request_error' },
+				});
 			}
 			let reply;
 			try {
 				reply = state.script(body);
 			} catch (error) {
-				return json(500, { error: { message: `script failed: ${error.message}`, type: 'server_error' } });
+				return json(500, {
+					error: { message: `script failed: ${error.message}`, type: 'server_error' },
+				});
 			}
 			sequence += 1;
 			const full = completion(reply, sequence);
 			logged.reply = full;
 			if (!body.stream) return json(200, full);
-			res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-			for (const event of chunks(full, Boolean(body.stream_options?.include_usage))) res.write(`data: ${JSON.stringify(event)}\n\n`);
+			res.writeHead(200, {
+				'content-type': 'text/event-stream',
+				'cache-control': 'no-cache',
+				connection: 'keep-alive',
+			});
+			for (const event of chunks(full, Boolean(body.stream_options?.include_usage)))
+				res.write(`data: ${JSON.stringify(event)}\n\n`);
 			res.end('data: [DONE]\n\n');
 		});
 	});

@@ -25,7 +25,14 @@ test('a workflow with the Awaz node runs via `n8n execute` and reaches the sandb
 	const id = await n8n.importWorkflow({
 		name: 'e2e smoke: list agents',
 		nodes: [
-			{ id: 'trigger', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'trigger',
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			{
 				id: 'awaz',
 				name: 'Awaz',
@@ -45,15 +52,28 @@ test('a workflow with the Awaz node runs via `n8n execute` and reaches the sandb
 	// Under heavy load, n8n's CLI (1.123 on Node 22 and 2.41 on Node 24 alike) has been seen to die
 	// with SIGSEGV while shutting down, after printing the complete run data of a successful run.
 	// That crash is in n8n's process teardown, not in the run: accepted only in that exact case.
-	const crashedAfterSuccess = result.signal === 'SIGSEGV' && result.json?.status === 'success' && result.json?.finished === true;
-	if (crashedAfterSuccess) console.warn('n8n execute printed a successful run, then died with SIGSEGV while exiting');
+	const crashedAfterSuccess =
+		result.signal === 'SIGSEGV' &&
+		result.json?.status === 'success' &&
+		result.json?.finished === true;
+	if (crashedAfterSuccess)
+		console.warn('n8n execute printed a successful run, then died with SIGSEGV while exiting');
 	if ((result.code !== 0 && !crashedAfterSuccess) || !result.json) {
 		// What n8n printed, to tell a failed run from a killed or garbled one.
-		throw new Error(`n8n execute: exit code ${result.code}, signal ${result.signal}, run data ${result.json ? 'parsed' : 'not found'}\n--- stdout (end) ---\n${result.stdout.slice(-3000)}\n--- stderr (end) ---\n${result.stderr.slice(-3000)}`);
+		throw new Error(
+			`n8n execute: exit code ${result.code}, signal ${result.signal}, run data ${result.json ? 'parsed' : 'not found'}\n--- stdout (end) ---\n${result.stdout.slice(-3000)}\n--- stderr (end) ---\n${result.stderr.slice(-3000)}`,
+		);
 	}
 	const items = result.json.data.resultData.runData.Awaz[0].data.main[0];
-	expect(items.map((item) => item.json.id)).toEqual(sandbox.fixtures.agents.map((agent) => agent.id));
+	expect(items.map((item) => item.json.id)).toEqual(
+		sandbox.fixtures.agents.map((agent) => agent.id),
+	);
 	expect(sandbox.requests).toEqual([
-		expect.objectContaining({ method: 'GET', path: '/v1/agents', status: 200, headers: expect.objectContaining({ authorization: `Bearer ${credential.data.apiKey}` }) }),
+		expect.objectContaining({
+			method: 'GET',
+			path: '/v1/agents',
+			status: 200,
+			headers: expect.objectContaining({ authorization: `Bearer ${credential.data.apiKey}` }),
+		}),
 	]);
 });

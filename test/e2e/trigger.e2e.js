@@ -5,7 +5,15 @@
  * through n8n's REST API, and the sandbox plays Awaz: it keeps the subscription n8n makes and
  * POSTs call events to it.
  */
-const { AGENT_ID, activateWebhookWorkflows, e2eEnv, executionCount, newestExecution, nodeOutput, postWebhook } = require('./helpers');
+const {
+	AGENT_ID,
+	activateWebhookWorkflows,
+	e2eEnv,
+	executionCount,
+	newestExecution,
+	nodeOutput,
+	postWebhook,
+} = require('./helpers');
 
 const WORKFLOW_ID = 'awazE2eTrigger01';
 const WEBHOOK_ID = 'a3a2e2e0-0000-4000-8000-00000000a001'; // the trigger node's webhookId in the JSON
@@ -27,7 +35,11 @@ const event = (overrides = {}) => ({
 	contact: { name: 'Zoë Ñúñez', phone: '+34911222333', email: null },
 	datetime: '2024-12-20T09:00:00.000Z',
 	duration: 73.5,
-	extracted_variables: { interested: true, callback: null, notes: ['asked for pricing', 'wants a demo'] },
+	extracted_variables: {
+		interested: true,
+		callback: null,
+		notes: ['asked for pricing', 'wants a demo'],
+	},
 	...overrides,
 });
 
@@ -38,16 +50,25 @@ beforeAll(async () => {
 });
 
 const requestLog = () =>
-	sandbox.requests.map(({ method, path, query, body, headers }) => ({ method, path, query, body, authorization: headers.authorization }));
+	sandbox.requests.map(({ method, path, query, body, headers }) => ({
+		method,
+		path,
+		query,
+		body,
+		authorization: headers.authorization,
+	}));
 const bearer = () => `Bearer ${sandbox.apiKey}`;
 
 /** Waits (bounded) until the sandbox holds exactly `count` subscriptions. */
 const subscriptionsSettle = (count) =>
-	helpers.waitFor(`${count} subscription(s) at the sandbox (has ${sandbox.state.hooks.length})`, () =>
-		sandbox.state.hooks.length === count && sandbox.requests.every((request) => request.status !== null),
+	helpers.waitFor(
+		`${count} subscription(s) at the sandbox (has ${sandbox.state.hooks.length})`,
+		() =>
+			sandbox.state.hooks.length === count &&
+			sandbox.requests.every((request) => request.status !== null),
 	);
 
-test('publishing subscribes n8n\'s production webhook URL at Awaz, once, with the chosen statuses and agent', async () => {
+test("publishing subscribes n8n's production webhook URL at Awaz, once, with the chosen statuses and agent", async () => {
 	await n8n.activateWorkflow(WORKFLOW_ID);
 	await subscriptionsSettle(1);
 	await n8n.waitForWebhook(`${WEBHOOK_ID}/webhook`);
@@ -56,7 +77,13 @@ test('publishing subscribes n8n\'s production webhook URL at Awaz, once, with th
 	// checkExists read the list, found nothing, and create subscribed.
 	expect(requestLog()).toEqual([
 		{ method: 'GET', path: '/v1/hooks/calls', query: {}, body: undefined, authorization: bearer() },
-		{ method: 'POST', path: '/v1/hooks/calls', query: {}, body: { hookUrl, ...FILTER }, authorization: bearer() },
+		{
+			method: 'POST',
+			path: '/v1/hooks/calls',
+			query: {},
+			body: { hookUrl, ...FILTER },
+			authorization: bearer(),
+		},
 	]);
 });
 
@@ -68,7 +95,10 @@ test('an event Awaz delivers starts one execution whose trigger item is the even
 
 	expect(deliveries).toEqual([{ hookUrl, status: 200, body: RECEIVED }]);
 	const execution = await newestExecution(WORKFLOW_ID, before);
-	expect({ status: execution.status, mode: execution.mode }).toEqual({ status: 'success', mode: 'webhook' });
+	expect({ status: execution.status, mode: execution.mode }).toEqual({
+		status: 'success',
+		mode: 'webhook',
+	});
 	expect(nodeOutput(execution, 'Awaz Trigger').map(({ json }) => json)).toEqual([delivered]);
 	expect(nodeOutput(execution, 'Received').map(({ json }) => json)).toEqual([delivered]);
 	expect(await executionCount(WORKFLOW_ID)).toBe(before + 1);
@@ -80,10 +110,22 @@ test('an event with another status or another agent starts nothing', async () =>
 	// Awaz itself sends only what was subscribed: nothing goes out for a status not asked for.
 	expect(await sandbox.deliver(event({ status: 'pickup' }))).toEqual([]);
 	// Posted to the URL anyway (say, by a subscription made elsewhere), the trigger turns them away.
-	const otherStatus = await sandbox.deliverRaw(hookUrl, JSON.stringify(event({ status: 'pickup' })));
-	const otherAgent = await sandbox.deliverRaw(hookUrl, JSON.stringify(event({ agent: '670000000000000000000102' })));
-	expect(otherStatus).toMatchObject({ status: 200, body: `${RECEIVED} and ignored: its status "pickup" is not one this trigger listens for` });
-	expect(otherAgent).toMatchObject({ status: 200, body: `${RECEIVED} and ignored: its agent "670000000000000000000102" is not one this trigger listens for` });
+	const otherStatus = await sandbox.deliverRaw(
+		hookUrl,
+		JSON.stringify(event({ status: 'pickup' })),
+	);
+	const otherAgent = await sandbox.deliverRaw(
+		hookUrl,
+		JSON.stringify(event({ agent: '670000000000000000000102' })),
+	);
+	expect(otherStatus).toMatchObject({
+		status: 200,
+		body: `${RECEIVED} and ignored: its status "pickup" is not one this trigger listens for`,
+	});
+	expect(otherAgent).toMatchObject({
+		status: 200,
+		body: `${RECEIVED} and ignored: its agent "670000000000000000000102" is not one this trigger listens for`,
+	});
 
 	// Then one that matches: the next execution is its, and it is the only new one.
 	const marker = event({ id: '670000000000000000010005', status: 'voicemail' });
@@ -100,7 +142,13 @@ test('unpublishing deletes the subscription at Awaz, and n8n stops answering on 
 	await subscriptionsSettle(0);
 
 	expect(requestLog()).toEqual([
-		{ method: 'DELETE', path: '/v1/hooks/calls', query: { hookUrl }, body: undefined, authorization: bearer() },
+		{
+			method: 'DELETE',
+			path: '/v1/hooks/calls',
+			query: { hookUrl },
+			body: undefined,
+			authorization: bearer(),
+		},
 	]);
 	await n8n.waitForWebhook(`${WEBHOOK_ID}/webhook`, { gone: true });
 	const late = await sandbox.deliverRaw(hookUrl, JSON.stringify(event()));
@@ -114,7 +162,10 @@ test('publishing again subscribes again: still exactly one subscription, and eve
 	await subscriptionsSettle(1);
 
 	expect(sandbox.state.hooks).toEqual([{ hookUrl, ...FILTER }]);
-	expect(requestLog().map(({ method, path }) => `${method} ${path}`)).toEqual(['GET /v1/hooks/calls', 'POST /v1/hooks/calls']);
+	expect(requestLog().map(({ method, path }) => `${method} ${path}`)).toEqual([
+		'GET /v1/hooks/calls',
+		'POST /v1/hooks/calls',
+	]);
 	// The webhook may be served a moment after the subscription is made.
 	const before = await executionCount(WORKFLOW_ID);
 	await n8n.waitForWebhook(`${WEBHOOK_ID}/webhook`);
@@ -142,17 +193,28 @@ test('a call placed in this run reaches the trigger as the events Awaz sends whi
 		// Awaz sent this trigger only the statuses it subscribed to: Grace's voicemail, Ada's completed.
 		const changes = sandbox.transitions.filter((step) => calls.some((call) => call.id === step.id));
 		await Promise.all(changes.map((step) => step.delivered));
-		const sent = changes.filter((step) => step.deliveries.some((delivery) => delivery.hookUrl === hookUrl && delivery.status === 200));
+		const sent = changes.filter((step) =>
+			step.deliveries.some((delivery) => delivery.hookUrl === hookUrl && delivery.status === 200),
+		);
 		expect(sent.map((step) => [step.id, step.status])).toEqual([
 			[calls[2].id, 'voicemail'],
 			[calls[0].id, 'completed'],
 		]);
 		const executions = await helpers.waitFor('two trigger executions', async () => {
 			const list = await n8n.listExecutions(WORKFLOW_ID);
-			return list.length >= before + 2 && list.slice(0, 2).every((entry) => entry.status === 'success') ? list.slice(0, 2) : undefined;
+			return list.length >= before + 2 &&
+				list.slice(0, 2).every((entry) => entry.status === 'success')
+				? list.slice(0, 2)
+				: undefined;
 		});
-		const events = await Promise.all(executions.map(async ({ id }) => nodeOutput(await n8n.getExecution(id), 'Awaz Trigger')[0].json));
-		expect(events.map((event) => [event.id, event.status]).sort()).toEqual(sent.map((step) => [step.id, step.status]).sort());
+		const events = await Promise.all(
+			executions.map(
+				async ({ id }) => nodeOutput(await n8n.getExecution(id), 'Awaz Trigger')[0].json,
+			),
+		);
+		expect(events.map((event) => [event.id, event.status]).sort()).toEqual(
+			sent.map((step) => [step.id, step.status]).sort(),
+		);
 		expect(await executionCount(WORKFLOW_ID)).toBe(before + 2);
 	} finally {
 		await n8n.deactivateWorkflow(scheduleAndWait.id);

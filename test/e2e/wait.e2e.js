@@ -6,7 +6,14 @@
  * through its lifecycle by the last digit of its number: Ada (…04) is answered and ends with an
  * outcome, Alan (…00) is busy, Grace (…01) reaches voicemail. One execution, three results.
  */
-const { AGENT_ID, PHONE_ID, activateWebhookWorkflows, e2eEnv, nodeOutput, runWebhookWorkflow } = require('./helpers');
+const {
+	AGENT_ID,
+	PHONE_ID,
+	activateWebhookWorkflows,
+	e2eEnv,
+	nodeOutput,
+	runWebhookWorkflow,
+} = require('./helpers');
 
 const WORKFLOW = { id: 'awazE2eSchedWait', path: 'awaz-e2e/call-schedule-and-wait' };
 const LEADS = [
@@ -44,13 +51,27 @@ test('three leads → Schedule and Wait → one row per lead with its outcome, i
 	// What the webhook answered: the Results rows.
 	expect(response.status).toBe(200);
 	expect(response.json).toEqual([
-		{ Name: 'Ada Lovelace', Status: 'outcome', Interested: 'true', Summary: 'Spoke with Ada Lovelace: interested.', 'Call ID': calls[0].id },
+		{
+			Name: 'Ada Lovelace',
+			Status: 'outcome',
+			Interested: 'true',
+			Summary: 'Spoke with Ada Lovelace: interested.',
+			'Call ID': calls[0].id,
+		},
 		{ Name: 'Alan Turing', Status: 'busy', Interested: '', Summary: '', 'Call ID': calls[1].id },
-		{ Name: 'Grace Hopper', Status: 'voicemail', Interested: '', Summary: '', 'Call ID': calls[2].id },
+		{
+			Name: 'Grace Hopper',
+			Status: 'voicemail',
+			Interested: '',
+			Summary: '',
+			'Call ID': calls[2].id,
+		},
 	]);
 	expect(execution.status).toBe('success');
 	// The node's own output: each call as Awaz last showed it, paired with its lead.
-	expect(nodeOutput(execution, 'Awaz')).toEqual(calls.map((call, item) => ({ json: call, pairedItem: { item } })));
+	expect(nodeOutput(execution, 'Awaz')).toEqual(
+		calls.map((call, item) => ({ json: call, pairedItem: { item } })),
+	);
 
 	// All three calls were placed first, once each; then only those calls were read.
 	const log = sandbox.requests.map(({ method, path, body }) => ({ method, path, body }));
@@ -58,16 +79,28 @@ test('three leads → Schedule and Wait → one row per lead with its outcome, i
 		LEADS.map((lead) => ({
 			method: 'POST',
 			path: '/v1/calls',
-			body: { agent: AGENT_ID, from: PHONE_ID, name: lead.name, phone: lead.phone, datetime: expect.any(String) },
+			body: {
+				agent: AGENT_ID,
+				from: PHONE_ID,
+				name: lead.name,
+				phone: lead.phone,
+				datetime: expect.any(String),
+			},
 		})),
 	);
 	const reads = log.slice(3);
 	expect(reads.length).toBeGreaterThanOrEqual(3);
-	expect(new Set(reads.map(({ method, path }) => `${method} ${path}`))).toEqual(new Set(calls.map((call) => `GET /v1/calls/${call.id}`)));
+	expect(new Set(reads.map(({ method, path }) => `${method} ${path}`))).toEqual(
+		new Set(calls.map((call) => `GET /v1/calls/${call.id}`)),
+	);
 	// Every result left Awaz after the call's last change.
 	for (const call of calls) {
-		const lastChange = Math.max(...sandbox.transitions.filter((step) => step.id === call.id).map((step) => step.time));
-		const lastRead = sandbox.requests.filter((request) => request.path === `/v1/calls/${call.id}`).at(-1);
+		const lastChange = Math.max(
+			...sandbox.transitions.filter((step) => step.id === call.id).map((step) => step.time),
+		);
+		const lastRead = sandbox.requests
+			.filter((request) => request.path === `/v1/calls/${call.id}`)
+			.at(-1);
 		expect(lastRead.time).toBeGreaterThanOrEqual(lastChange);
 	}
 });

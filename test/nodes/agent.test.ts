@@ -7,7 +7,8 @@ import { AGENT_ID, expectOutput, expectRequests, makeObjectId, useSandbox } from
 const { Awaz } = require('../../dist/nodes/Awaz/Awaz.node.js');
 
 const t = useSandbox();
-const getMany = (parameters = {}) => awazNode({ resource: 'agent', operation: 'getAll', ...parameters });
+const getMany = (parameters = {}) =>
+	awazNode({ resource: 'agent', operation: 'getAll', ...parameters });
 const LIST_AGENTS = { method: 'GET', path: '/v1/agents' };
 
 describe('Agent → Get Many', () => {
@@ -16,7 +17,10 @@ describe('Agent → Get Many', () => {
 
 		expect(error).toBeUndefined();
 		expectRequests(t.sb, [LIST_AGENTS]);
-		expectOutput(output, t.sb.fixtures.agents.map((agent) => [agent, 0]));
+		expectOutput(
+			output,
+			t.sb.fixtures.agents.map((agent) => [agent, 0]),
+		);
 	});
 
 	it('keeps non-ASCII names intact', async () => {
@@ -29,12 +33,18 @@ describe('Agent → Get Many', () => {
 		const { output } = await runNode(t.env, getMany({ returnAll: false, limit: 2 }));
 
 		expectRequests(t.sb, [LIST_AGENTS]);
-		expectOutput(output, t.sb.fixtures.agents.slice(0, 2).map((agent) => [agent, 0]));
+		expectOutput(
+			output,
+			t.sb.fixtures.agents.slice(0, 2).map((agent) => [agent, 0]),
+		);
 	});
 
 	it('defaults to a limit of 50', async () => {
 		t.sb.state.agents.push(
-			...Array.from({ length: 60 }, (_, i) => ({ id: makeObjectId(0x5000 + i), name: `Agent ${i}` })),
+			...Array.from({ length: 60 }, (_, i) => ({
+				id: makeObjectId(0x5000 + i),
+				name: `Agent ${i}`,
+			})),
 		);
 
 		const { output } = await runNode(t.env, getMany());
@@ -44,7 +54,10 @@ describe('Agent → Get Many', () => {
 	});
 
 	it('sends one request per input item and pairs each list with its item', async () => {
-		const { output } = await runNode(t.env, getMany({ returnAll: false, limit: 1 }), [{ a: 1 }, { a: 2 }]);
+		const { output } = await runNode(t.env, getMany({ returnAll: false, limit: 1 }), [
+			{ a: 1 },
+			{ a: 2 },
+		]);
 
 		expectRequests(t.sb, [LIST_AGENTS, LIST_AGENTS]);
 		expectOutput(output, [

@@ -24,7 +24,8 @@ const page = (n: number, extra: Record<string, string> = {}) => ({
 	path: '/v1/calls',
 	query: { page: String(n), ...extra },
 });
-const getMany = (parameters = {}) => awazNode({ resource: 'call', operation: 'getAll', ...parameters });
+const getMany = (parameters = {}) =>
+	awazNode({ resource: 'call', operation: 'getAll', ...parameters });
 const calls = () => t.sb.fixtures.calls;
 
 describe('Call → Get Many', () => {
@@ -33,7 +34,10 @@ describe('Call → Get Many', () => {
 
 		expect(error).toBeUndefined();
 		expectRequests(t.sb, [page(0), page(1), page(2)]);
-		expectOutput(output, calls().map((call) => [call, 0]));
+		expectOutput(
+			output,
+			calls().map((call) => [call, 0]),
+		);
 	});
 
 	it('Return All stops at the first empty page when the last full page ends the list', async () => {
@@ -42,21 +46,36 @@ describe('Call → Get Many', () => {
 		const { output } = await runNode(t.env, getMany({ returnAll: true }));
 
 		expectRequests(t.sb, [page(0), page(1), page(2)]);
-		expectOutput(output, calls().slice(0, 40).map((call) => [call, 0]));
+		expectOutput(
+			output,
+			calls()
+				.slice(0, 40)
+				.map((call) => [call, 0]),
+		);
 	});
 
 	it('a limit within the first page needs exactly one request', async () => {
 		const { output } = await runNode(t.env, getMany({ returnAll: false, limit: 5 }));
 
 		expectRequests(t.sb, [page(0)]);
-		expectOutput(output, calls().slice(0, 5).map((call) => [call, 0]));
+		expectOutput(
+			output,
+			calls()
+				.slice(0, 5)
+				.map((call) => [call, 0]),
+		);
 	});
 
 	it('a limit of 25 needs two pages', async () => {
 		const { output } = await runNode(t.env, getMany({ returnAll: false, limit: 25 }));
 
 		expectRequests(t.sb, [page(0), page(1)]);
-		expectOutput(output, calls().slice(0, 25).map((call) => [call, 0]));
+		expectOutput(
+			output,
+			calls()
+				.slice(0, 25)
+				.map((call) => [call, 0]),
+		);
 	});
 
 	it('a limit that ends exactly on a page boundary does not fetch the next page', async () => {
@@ -70,7 +89,12 @@ describe('Call → Get Many', () => {
 		const { output } = await runNode(t.env, getMany());
 
 		expectRequests(t.sb, [page(0), page(1), page(2)]);
-		expectOutput(output, calls().slice(0, 50).map((call) => [call, 0]));
+		expectOutput(
+			output,
+			calls()
+				.slice(0, 50)
+				.map((call) => [call, 0]),
+		);
 	});
 
 	it('a limit above the number of calls returns them all', async () => {
@@ -83,7 +107,10 @@ describe('Call → Get Many', () => {
 	it('the Call ID filter is sent as the id query parameter and returns only that call', async () => {
 		const wanted = calls()[33];
 
-		const { output } = await runNode(t.env, getMany({ returnAll: true, filters: { id: wanted.id } }));
+		const { output } = await runNode(
+			t.env,
+			getMany({ returnAll: true, filters: { id: wanted.id } }),
+		);
 
 		expectOutput(output, [[wanted, 0]]);
 		// At most one call matches an id: one request, no second page.
@@ -163,7 +190,10 @@ describe('Call → Get', () => {
 		expect(t.sb.requests.map((request) => `${request.method} ${request.path}`).sort()).toEqual(
 			wanted.map((call) => `GET /v1/calls/${call.id}`).sort(),
 		);
-		expectOutput(output, wanted.map((call, item) => [call, item]));
+		expectOutput(
+			output,
+			wanted.map((call, item) => [call, item]),
+		);
 	});
 
 	it('looks up to 8 calls at once and still outputs them in item order', async () => {
@@ -177,12 +207,17 @@ describe('Call → Get', () => {
 			wanted.map((call) => ({ id: call.id })),
 		);
 
-		const arrival = (id: string) => t.sb.requests.find((request) => request.path === `/v1/calls/${id}`)!.time;
+		const arrival = (id: string) =>
+			t.sb.requests.find((request) => request.path === `/v1/calls/${id}`)!.time;
 		// Items 1…7 were asked for while item 0 was still waiting for its answer…
-		for (const call of wanted.slice(1, 8)) expect(arrival(call.id) - arrival(wanted[0].id)).toBeLessThan(400);
+		for (const call of wanted.slice(1, 8))
+			expect(arrival(call.id) - arrival(wanted[0].id)).toBeLessThan(400);
 		expect(t.sb.requests).toHaveLength(12);
 		// …and the slow first answer still comes out first.
-		expectOutput(output, wanted.map((call, item) => [call, item]));
+		expectOutput(
+			output,
+			wanted.map((call, item) => [call, item]),
+		);
 	});
 });
 
@@ -236,7 +271,11 @@ describe('Call → Schedule', () => {
 
 		const { output } = await runNode(
 			t.env,
-			schedule({ name: '={{ $json.who }}', phone: '={{ $json.number }}', datetime: '={{ $json.at }}' }),
+			schedule({
+				name: '={{ $json.who }}',
+				phone: '={{ $json.number }}',
+				datetime: '={{ $json.at }}',
+			}),
 			people,
 		);
 
@@ -277,7 +316,10 @@ describe('Call → Schedule', () => {
 			// A 400 means Awaz did nothing, so the refused item may be sent again.
 			t.sb.inject({ kind: 'status', status: 400, method: 'POST', after: 1, times: 1 });
 
-			const { output, error } = await runNode(t.env, scheduleWithRetry(), [{ who: 'Ana' }, { who: 'Ben' }]);
+			const { output, error } = await runNode(t.env, scheduleWithRetry(), [
+				{ who: 'Ana' },
+				{ who: 'Ben' },
+			]);
 
 			expect(error).toBeUndefined();
 			expect(sent()).toEqual([
@@ -285,7 +327,10 @@ describe('Call → Schedule', () => {
 				['Ben', 400],
 				['Ben', 201],
 			]);
-			expect(t.sb.state.calls.slice(57).map((call) => (call.contact as IDataObject).name)).toEqual(['Ana', 'Ben']);
+			expect(t.sb.state.calls.slice(57).map((call) => (call.contact as IDataObject).name)).toEqual([
+				'Ana',
+				'Ben',
+			]);
 			expectOutput(output, [
 				[t.sb.state.calls[57], 0],
 				[t.sb.state.calls[58], 1],
@@ -295,14 +340,19 @@ describe('Call → Schedule', () => {
 		it('a call Awaz may have scheduled despite a 500 is not scheduled again', async () => {
 			t.sb.inject({ kind: 'status', status: 500, method: 'POST', after: 1, times: 1 });
 
-			const { output, error } = await runNode(t.env, scheduleWithRetry(), [{ who: 'Ana' }, { who: 'Ben' }]);
+			const { output, error } = await runNode(t.env, scheduleWithRetry(), [
+				{ who: 'Ana' },
+				{ who: 'Ben' },
+			]);
 
 			expect(sent()).toEqual([
 				['Ana', 201],
 				['Ben', 500],
 			]);
 			expect(output).toEqual([]);
-			expect(error?.message).toMatch(/^Not sent again: the earlier try may have been carried out by Awaz/);
+			expect(error?.message).toMatch(
+				/^Not sent again: the earlier try may have been carried out by Awaz/,
+			);
 			expect(error?.context?.itemIndex).toBe(1);
 		});
 	});
@@ -370,7 +420,10 @@ describe('searchCalls', () => {
 		expect((await search('contact 003')).results).toEqual([entry(calls()[2])]);
 		expect((await search('+15550000004')).results).toEqual([entry(calls()[3])]);
 		expect((await search('voicemail')).results).toEqual(
-			calls().slice(0, 20).filter((call) => call.status === 'voicemail').map(entry),
+			calls()
+				.slice(0, 20)
+				.filter((call) => call.status === 'voicemail')
+				.map(entry),
 		);
 		expect((await search(calls()[5].id)).results).toEqual([entry(calls()[5])]);
 	});

@@ -5,7 +5,13 @@ import { expectOutput, expectRequests, makeObjectId, useSandbox } from './helper
 
 const t = useSandbox();
 const create = (parameters: IDataObject = {}) =>
-	awazNode({ resource: 'contact', operation: 'create', name: 'Jane Doe', phone: '+14155550123', ...parameters });
+	awazNode({
+		resource: 'contact',
+		operation: 'create',
+		name: 'Jane Doe',
+		phone: '+14155550123',
+		...parameters,
+	});
 
 describe('Contact → Create', () => {
 	it('sends POST /v1/contacts with name and phone only when no email is given', async () => {
@@ -23,7 +29,10 @@ describe('Contact → Create', () => {
 	});
 
 	it('sends the email from Additional Fields', async () => {
-		const { output } = await runNode(t.env, create({ additionalFields: { email: 'jane@example.com' } }));
+		const { output } = await runNode(
+			t.env,
+			create({ additionalFields: { email: 'jane@example.com' } }),
+		);
 
 		expectRequests(t.sb, [
 			{
@@ -33,7 +42,15 @@ describe('Contact → Create', () => {
 			},
 		]);
 		expectOutput(output, [
-			[{ id: makeObjectId(0x100001), name: 'Jane Doe', phone: '+14155550123', email: 'jane@example.com' }, 0],
+			[
+				{
+					id: makeObjectId(0x100001),
+					name: 'Jane Doe',
+					phone: '+14155550123',
+					email: 'jane@example.com',
+				},
+				0,
+			],
 		]);
 	});
 
@@ -44,7 +61,10 @@ describe('Contact → Create', () => {
 	});
 
 	it('trims the spaces around the name and email', async () => {
-		await runNode(t.env, create({ name: '  Jane Doe ', additionalFields: { email: ' jane@example.com ' } }));
+		await runNode(
+			t.env,
+			create({ name: '  Jane Doe ', additionalFields: { email: ' jane@example.com ' } }),
+		);
 
 		expect(t.sb.requests[0].body).toEqual({
 			name: 'Jane Doe',
@@ -78,7 +98,10 @@ describe('Contact → Create', () => {
 				body: email ? { name, phone, email } : { name, phone },
 			})),
 		);
-		expectOutput(output, t.sb.state.contacts.map((contact, item) => [contact, item]));
+		expectOutput(
+			output,
+			t.sb.state.contacts.map((contact, item) => [contact, item]),
+		);
 		expect(output.map((item) => item.json.name)).toEqual(['Ana', 'Ben', 'Chloé']);
 	});
 });

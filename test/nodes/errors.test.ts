@@ -19,11 +19,18 @@ import {
 const t = useSandbox();
 
 const listPhones = () => awazNode({ resource: 'phone', operation: 'getAll', returnAll: true });
-const getCall = (id: string) => awazNode({ resource: 'call', operation: 'get', callId: locator(id, 'id') });
+const getCall = (id: string) =>
+	awazNode({ resource: 'call', operation: 'get', callId: locator(id, 'id') });
 const schedule = scheduleNode;
 const createContact = (settings = {}, parameters: IDataObject = {}) =>
 	awazNode(
-		{ resource: 'contact', operation: 'create', name: '={{ $json.name }}', phone: '+14155550123', ...parameters },
+		{
+			resource: 'contact',
+			operation: 'create',
+			name: '={{ $json.name }}',
+			phone: '+14155550123',
+			...parameters,
+		},
 		settings,
 	);
 
@@ -76,7 +83,12 @@ describe('authentication failures', () => {
 		const error = expectFailure(
 			await runNode(
 				t.env,
-				awazNode({ resource: 'workspace', operation: 'addCredits', companyEmail: 'a@example.com', credits: 5 }),
+				awazNode({
+					resource: 'workspace',
+					operation: 'addCredits',
+					companyEmail: 'a@example.com',
+					credits: 5,
+				}),
 			),
 		);
 
@@ -100,7 +112,10 @@ describe('not found', () => {
 		const missing = makeObjectId(0xabcdef);
 		const existing = t.sb.fixtures.calls[0].id;
 
-		const result = await runNode(t.env, getCall('={{ $json.id }}'), [{ id: existing }, { id: missing }]);
+		const result = await runNode(t.env, getCall('={{ $json.id }}'), [
+			{ id: existing },
+			{ id: missing },
+		]);
 
 		const error = expectFailure(result, 1);
 		expect(error.message).toBe(`Awaz has no call with id ${missing}`);
@@ -115,7 +130,9 @@ describe('requests Awaz refuses', () => {
 	it("400 shows the API's own message", async () => {
 		const unknownAgent = makeObjectId(0xbad);
 
-		const error = expectFailure(await runNode(t.env, schedule({ agentId: locator(unknownAgent, 'id') })));
+		const error = expectFailure(
+			await runNode(t.env, schedule({ agentId: locator(unknownAgent, 'id') })),
+		);
 
 		expect(error.message).toContain('Awaz refused POST /v1/calls (400)');
 		expect(error.message).toContain('agent must be the id of one of your agents');
@@ -123,7 +140,11 @@ describe('requests Awaz refuses', () => {
 	});
 
 	it('400 with an injected message shows that message', async () => {
-		t.sb.inject({ kind: 'status', status: 400, body: { message: 'Not enough credits to schedule this call' } });
+		t.sb.inject({
+			kind: 'status',
+			status: 400,
+			body: { message: 'Not enough credits to schedule this call' },
+		});
 
 		const error = expectFailure(await runNode(t.env, schedule()));
 
@@ -131,8 +152,12 @@ describe('requests Awaz refuses', () => {
 		expect(error.httpCode).toBe('400');
 	});
 
-	it("an API error given as {error: ...} is shown too", async () => {
-		t.sb.inject({ kind: 'status', status: 422, body: { error: 'Phone number is on the do-not-call list' } });
+	it('an API error given as {error: ...} is shown too', async () => {
+		t.sb.inject({
+			kind: 'status',
+			status: 422,
+			body: { error: 'Phone number is on the do-not-call list' },
+		});
 
 		const error = expectFailure(await runNode(t.env, schedule()));
 
@@ -144,18 +169,27 @@ describe('a key echoed back by Awaz or a proxy', () => {
 	it.each([
 		['a 400 message', 400, { message: `Bad header: Bearer ${API_KEY}` }, 'Bad header: Bearer'],
 		['a 500 message', 500, { error: `token ${API_KEY} failed` }, 'token'],
-	])('is kept out of %s, and the rest of the message is shown', async (_title, status, body, shown) => {
-		t.sb.inject({ kind: 'status', status, method: 'POST', body });
+	])(
+		'is kept out of %s, and the rest of the message is shown',
+		async (_title, status, body, shown) => {
+			t.sb.inject({ kind: 'status', status, method: 'POST', body });
 
-		const error = expectFailure(await runNode(t.env, schedule()));
+			const error = expectFailure(await runNode(t.env, schedule()));
 
-		expect(error.message).toContain(shown);
-	});
+			expect(error.message).toContain(shown);
+		},
+	);
 });
 
-describe('failures on Awaz\'s side', () => {
+describe("failures on Awaz's side", () => {
 	it('500 on a GET, after the read was tried again, is reported with the request and the status', async () => {
-		t.sb.inject({ kind: 'status', status: 500, method: 'GET', times: Infinity, body: { message: 'Internal Server Error' } });
+		t.sb.inject({
+			kind: 'status',
+			status: 500,
+			method: 'GET',
+			times: Infinity,
+			body: { message: 'Internal Server Error' },
+		});
 
 		const error = expectFailure(await runNode(t.env, listPhones()));
 
@@ -288,12 +322,22 @@ describe('Continue On Fail with API failures', () => {
 	const people = [{ name: 'Ana' }, { name: 'Ben' }, { name: 'Chloé' }];
 
 	it('the failed item becomes an error item and the others go through', async () => {
-		t.sb.inject({ kind: 'status', status: 400, method: 'POST', after: 1, body: { message: 'Duplicate contact' } });
+		t.sb.inject({
+			kind: 'status',
+			status: 400,
+			method: 'POST',
+			after: 1,
+			body: { message: 'Duplicate contact' },
+		});
 
 		const result = await runNode(t.env, createContact({ continueOnFail: true }), people);
 
 		expect(result.error).toBeUndefined();
-		expect(t.sb.requests.map((request) => (request.body as IDataObject).name)).toEqual(['Ana', 'Ben', 'Chloé']);
+		expect(t.sb.requests.map((request) => (request.body as IDataObject).name)).toEqual([
+			'Ana',
+			'Ben',
+			'Chloé',
+		]);
 		expectOutput(result.output, [
 			[t.sb.state.contacts[0], 0],
 			[{ error: expect.stringContaining('Duplicate contact') }, 1],
@@ -304,7 +348,13 @@ describe('Continue On Fail with API failures', () => {
 	});
 
 	it('without it, the run stops at the failed item: earlier items were sent, later ones not', async () => {
-		t.sb.inject({ kind: 'status', status: 400, method: 'POST', after: 1, body: { message: 'Duplicate contact' } });
+		t.sb.inject({
+			kind: 'status',
+			status: 400,
+			method: 'POST',
+			after: 1,
+			body: { message: 'Duplicate contact' },
+		});
 
 		const result = await runNode(t.env, createContact(), people);
 
@@ -319,17 +369,26 @@ describe('Continue On Fail with API failures', () => {
 
 		const result = await runNode(
 			t.env,
-			awazNode({ resource: 'call', operation: 'getAll', returnAll: true }, { continueOnFail: true }),
+			awazNode(
+				{ resource: 'call', operation: 'getAll', returnAll: true },
+				{ continueOnFail: true },
+			),
 		);
 
 		expect(t.sb.requests.map((request) => request.query.page)).toEqual(['0', '1', '2', '2', '2']);
-		expectOutput(result.output, [[{ error: 'Awaz failed on GET /v1/calls (500): Internal Server Error' }, 0]]);
+		expectOutput(result.output, [
+			[{ error: 'Awaz failed on GET /v1/calls (500): Internal Server Error' }, 0],
+		]);
 		expectNoKeyIn(result);
 	});
 });
 
 it('the key check above would notice a key in an error', () => {
 	expect(() =>
-		expectNoKeyIn({ output: [], error: { message: `Bearer ${API_KEY}` }, run: { data: { resultData: { runData: {} } } } } as never),
+		expectNoKeyIn({
+			output: [],
+			error: { message: `Bearer ${API_KEY}` },
+			run: { data: { resultData: { runData: {} } } },
+		} as never),
 	).toThrow();
 });

@@ -7,7 +7,8 @@ import { expectOutput, expectRequests, PHONE_ID, SECOND_PHONE_ID, useSandbox } f
 const { Awaz } = require('../../dist/nodes/Awaz/Awaz.node.js');
 
 const t = useSandbox();
-const getMany = (parameters = {}) => awazNode({ resource: 'phone', operation: 'getAll', ...parameters });
+const getMany = (parameters = {}) =>
+	awazNode({ resource: 'phone', operation: 'getAll', ...parameters });
 const LIST_PHONES = { method: 'GET', path: '/v1/phones' };
 
 describe('Phone → Get Many', () => {
@@ -35,7 +36,9 @@ describe('Phone → Get Many', () => {
 		expectRequests(t.sb, [LIST_PHONES, LIST_PHONES, LIST_PHONES]);
 		expectOutput(
 			output,
-			[0, 1, 2].flatMap((item) => t.sb.fixtures.phones.map((phone): [typeof phone, number] => [phone, item])),
+			[0, 1, 2].flatMap((item) =>
+				t.sb.fixtures.phones.map((phone): [typeof phone, number] => [phone, item]),
+			),
 		);
 	});
 
@@ -72,7 +75,9 @@ describe('searchPhones', () => {
 	});
 
 	it('filters by part of the number', async () => {
-		expect((await search('2222')).results).toEqual([{ name: '+12222222222', value: SECOND_PHONE_ID }]);
+		expect((await search('2222')).results).toEqual([
+			{ name: '+12222222222', value: SECOND_PHONE_ID },
+		]);
 	});
 
 	it('filters by a pasted phone id', async () => {

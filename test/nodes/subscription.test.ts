@@ -21,7 +21,10 @@ describe('Call Event Subscription → Get Many', () => {
 
 		expect(error).toBeUndefined();
 		expectRequests(t.sb, [{ method: 'GET', path: '/v1/hooks/calls' }]);
-		expectOutput(output, hooks.map((hook) => [hook, 0]));
+		expectOutput(
+			output,
+			hooks.map((hook) => [hook, 0]),
+		);
 	});
 
 	it('returns at most Limit subscriptions', async () => {
@@ -81,7 +84,11 @@ describe('Call Event Subscription → Create', () => {
 			}),
 		);
 
-		const expectedBody = { hookUrl: HOOK_URL, agents: [AGENT_ID, otherAgent], status: ['pickup', 'completed'] };
+		const expectedBody = {
+			hookUrl: HOOK_URL,
+			agents: [AGENT_ID, otherAgent],
+			status: ['pickup', 'completed'],
+		};
 		expectRequests(t.sb, [{ method: 'POST', path: '/v1/hooks/calls', body: expectedBody }]);
 		expectOutput(output, [[expectedBody, 0]]);
 	});
@@ -121,18 +128,23 @@ describe('Call Event Subscription → Create', () => {
 				body: { hookUrl, agents: [], status: ['outcome'] },
 			})),
 		);
-		expectOutput(output, urls.map((hookUrl, item) => [{ hookUrl, agents: [], status: ['outcome'] }, item]));
+		expectOutput(
+			output,
+			urls.map((hookUrl, item) => [{ hookUrl, agents: [], status: ['outcome'] }, item]),
+		);
 	});
 });
 
 describe('Call Event Subscription → Delete', () => {
-	it('sends DELETE /v1/hooks/calls with the URL in the query and outputs Awaz\'s answer', async () => {
+	it("sends DELETE /v1/hooks/calls with the URL in the query and outputs Awaz's answer", async () => {
 		t.sb.state.hooks.push({ hookUrl: HOOK_URL, agents: [], status: ['pickup'] });
 
 		const { output, error } = await runNode(t.env, subscription('delete', { hookUrl: HOOK_URL }));
 
 		expect(error).toBeUndefined();
-		expectRequests(t.sb, [{ method: 'DELETE', path: '/v1/hooks/calls', query: { hookUrl: HOOK_URL } }]);
+		expectRequests(t.sb, [
+			{ method: 'DELETE', path: '/v1/hooks/calls', query: { hookUrl: HOOK_URL } },
+		]);
 		expectOutput(output, [[{ message: 'Subscription deleted', hookUrl: HOOK_URL }, 0]]);
 		expect(t.sb.state.hooks).toEqual([]);
 	});
@@ -170,7 +182,10 @@ describe('Call Event Subscription → Delete', () => {
 			t.sb,
 			urls.map((hookUrl) => ({ method: 'DELETE', path: '/v1/hooks/calls', query: { hookUrl } })),
 		);
-		expectOutput(output, urls.map((hookUrl, item) => [{ message: 'Subscription deleted', hookUrl }, item]));
+		expectOutput(
+			output,
+			urls.map((hookUrl, item) => [{ message: 'Subscription deleted', hookUrl }, item]),
+		);
 		expect(t.sb.state.hooks).toEqual([]);
 	});
 

@@ -18,7 +18,9 @@ describe('Workspace → Add Credits', () => {
 			{ method: 'POST', path: PATH, body: { company: { email: COMPANY_EMAIL }, credits: 10 } },
 		]);
 		// The fixture workspace starts with 100 credits; Awaz answers with the new balance.
-		expectOutput(output, [[{ company: { email: COMPANY_EMAIL, id: COMPANY_ID }, credits: 110 }, 0]]);
+		expectOutput(output, [
+			[{ company: { email: COMPANY_EMAIL, id: COMPANY_ID }, credits: 110 }, 0],
+		]);
 	});
 
 	it('sends the company id from Additional Fields', async () => {
@@ -28,22 +30,31 @@ describe('Workspace → Add Credits', () => {
 		);
 
 		expectRequests(t.sb, [
-			{ method: 'POST', path: PATH, body: { company: { email: COMPANY_EMAIL, id: COMPANY_ID }, credits: 5 } },
+			{
+				method: 'POST',
+				path: PATH,
+				body: { company: { email: COMPANY_EMAIL, id: COMPANY_ID }, credits: 5 },
+			},
 		]);
-		expectOutput(output, [[{ company: { email: COMPANY_EMAIL, id: COMPANY_ID }, credits: 105 }, 0]]);
+		expectOutput(output, [
+			[{ company: { email: COMPANY_EMAIL, id: COMPANY_ID }, credits: 105 }, 0],
+		]);
 	});
 
 	it('sends credits that come from an expression as a number', async () => {
-		await runNode(t.env, workspace('addCredits', { credits: '={{ $json.amount }}' }), [{ amount: '25' }]);
+		await runNode(t.env, workspace('addCredits', { credits: '={{ $json.amount }}' }), [
+			{ amount: '25' },
+		]);
 
 		expect(t.sb.requests[0].body).toEqual({ company: { email: COMPANY_EMAIL }, credits: 25 });
 	});
 
 	it('tops up once per input item, each output paired to its item', async () => {
-		const { output } = await runNode(t.env, workspace('addCredits', { credits: '={{ $json.amount }}' }), [
-			{ amount: 1 },
-			{ amount: 2.5 },
-		]);
+		const { output } = await runNode(
+			t.env,
+			workspace('addCredits', { credits: '={{ $json.amount }}' }),
+			[{ amount: 1 }, { amount: 2.5 }],
+		);
 
 		expectRequests(t.sb, [
 			{ method: 'POST', path: PATH, body: { company: { email: COMPANY_EMAIL }, credits: 1 } },
@@ -70,18 +81,26 @@ describe('Workspace → Add Minutes', () => {
 	});
 
 	it('sends the company id from Additional Fields', async () => {
-		await runNode(t.env, workspace('addMinutes', { minutes: 30, additionalFields: { companyId: COMPANY_ID } }));
+		await runNode(
+			t.env,
+			workspace('addMinutes', { minutes: 30, additionalFields: { companyId: COMPANY_ID } }),
+		);
 
 		expectRequests(t.sb, [
-			{ method: 'POST', path: PATH, body: { company: { email: COMPANY_EMAIL, id: COMPANY_ID }, minutes: 30 } },
+			{
+				method: 'POST',
+				path: PATH,
+				body: { company: { email: COMPANY_EMAIL, id: COMPANY_ID }, minutes: 30 },
+			},
 		]);
 	});
 
 	it('tops up once per input item, each output paired to its item', async () => {
-		const { output } = await runNode(t.env, workspace('addMinutes', { minutes: '={{ $json.minutes }}' }), [
-			{ minutes: 10 },
-			{ minutes: 20 },
-		]);
+		const { output } = await runNode(
+			t.env,
+			workspace('addMinutes', { minutes: '={{ $json.minutes }}' }),
+			[{ minutes: 10 }, { minutes: 20 }],
+		);
 
 		expectRequests(t.sb, [
 			{ method: 'POST', path: PATH, body: { company: { email: COMPANY_EMAIL }, minutes: 10 } },
@@ -96,7 +115,10 @@ describe('Workspace → Add Minutes', () => {
 	it('a company id that does not match the email is refused, not applied elsewhere', async () => {
 		const { output, error } = await runNode(
 			t.env,
-			workspace('addMinutes', { minutes: 30, additionalFields: { companyId: '670000000000000000000999' } }),
+			workspace('addMinutes', {
+				minutes: 30,
+				additionalFields: { companyId: '670000000000000000000999' },
+			}),
 		);
 
 		expect(output).toEqual([]);

@@ -38,19 +38,28 @@ async function main() {
 		},
 	});
 	const timeScale = values['time-scale'];
-	if (timeScale !== undefined && !/^(\d+\.?\d*|\.\d+)$/.test(timeScale)) throw new TypeError('--time-scale must be a number >= 0, like 0.1');
-	if (timeScale !== undefined && values['no-lifecycle']) throw new TypeError('--time-scale and --no-lifecycle exclude each other');
-	const rateLimit = { limit: integer(values.limit, 'limit'), windowMs: integer(values['window-ms'], 'window-ms') };
+	if (timeScale !== undefined && !/^(\d+\.?\d*|\.\d+)$/.test(timeScale))
+		throw new TypeError('--time-scale must be a number >= 0, like 0.1');
+	if (timeScale !== undefined && values['no-lifecycle'])
+		throw new TypeError('--time-scale and --no-lifecycle exclude each other');
+	const rateLimit = {
+		limit: integer(values.limit, 'limit'),
+		windowMs: integer(values['window-ms'], 'window-ms'),
+	};
 	const sandbox = await startSandbox({
 		apiKeys: values['api-key'].flatMap((keys) => keys.split(',')).filter(Boolean),
 		port: integer(values.port, 'port'),
 		// Flags left out must not override the defaults with undefined.
-		rateLimit: Object.fromEntries(Object.entries(rateLimit).filter(([, value]) => value !== undefined)),
+		rateLimit: Object.fromEntries(
+			Object.entries(rateLimit).filter(([, value]) => value !== undefined),
+		),
 		pageSize: integer(values['page-size'], 'page-size'),
 		callCount: integer(values['call-count'], 'call-count'),
 		latencyMs: integer(values['latency-ms'], 'latency-ms'),
 		log: values.verbose,
-		lifecycle: values['no-lifecycle'] ? false : { timeScale: timeScale === undefined ? 1 : Number(timeScale) },
+		lifecycle: values['no-lifecycle']
+			? false
+			: { timeScale: timeScale === undefined ? 1 : Number(timeScale) },
 	});
 	console.log(`Awaz sandbox listening on ${sandbox.url}`);
 

@@ -6,7 +6,15 @@
  */
 
 /** The seven call statuses a hook can subscribe to, in the collection's order. */
-const STATUSES = Object.freeze(['outcome', 'pickup', 'busy', 'completed', 'voicemail', 'failed', 'canceled']);
+const STATUSES = Object.freeze([
+	'outcome',
+	'pickup',
+	'busy',
+	'completed',
+	'voicemail',
+	'failed',
+	'canceled',
+]);
 
 /**
  * Id namespaces for makeObjectId, so seeded and created entities can never collide.
@@ -29,7 +37,8 @@ const MAX_CALL_COUNT = 0xffff;
  * @returns {string}
  */
 function makeObjectId(n) {
-	if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`makeObjectId: ${n} is not a non-negative integer`);
+	if (!Number.isSafeInteger(n) || n < 0)
+		throw new RangeError(`makeObjectId: ${n} is not a non-negative integer`);
 	return '6700' + n.toString(16).padStart(20, '0');
 }
 
@@ -53,10 +62,28 @@ const PHONES = [
 ];
 
 const AGENTS = [
-	{ id: '65ff9abe3fdcbe533d3be143', name: 'Sales Assistant', language: 'en-US', voice: 'Rachel', created_at: '2024-03-24T03:03:58.000Z' },
-	{ id: makeObjectId(ID_BASE.agent + 2), name: 'Support Agent', language: 'en-GB', voice: 'George', created_at: '2024-05-02T10:15:00.000Z' },
+	{
+		id: '65ff9abe3fdcbe533d3be143',
+		name: 'Sales Assistant',
+		language: 'en-US',
+		voice: 'Rachel',
+		created_at: '2024-03-24T03:03:58.000Z',
+	},
+	{
+		id: makeObjectId(ID_BASE.agent + 2),
+		name: 'Support Agent',
+		language: 'en-GB',
+		voice: 'George',
+		created_at: '2024-05-02T10:15:00.000Z',
+	},
 	// Non-ASCII on purpose: exercises UTF-8 end to end (Content-Length in bytes, not characters).
-	{ id: makeObjectId(ID_BASE.agent + 3), name: 'Recepción Clínica', language: 'es-ES', voice: 'Lucía', created_at: '2024-07-19T08:30:00.000Z' },
+	{
+		id: makeObjectId(ID_BASE.agent + 3),
+		name: 'Recepción Clínica',
+		language: 'es-ES',
+		voice: 'Lucía',
+		created_at: '2024-07-19T08:30:00.000Z',
+	},
 ];
 
 const CONTACT_LISTS = [
@@ -65,7 +92,13 @@ const CONTACT_LISTS = [
 ];
 
 const COMPANIES = [
-	{ id: makeObjectId(ID_BASE.company + 1), email: 'workspace@example.com', name: 'Example Workspace', credits: 100, minutes: 60 },
+	{
+		id: makeObjectId(ID_BASE.company + 1),
+		email: 'workspace@example.com',
+		name: 'Example Workspace',
+		credits: 100,
+		minutes: 60,
+	},
 ];
 
 /** The newest seeded call; each following one is an hour older, so seeded order is newest first. */
@@ -95,7 +128,9 @@ function seededCall(index) {
 		},
 		status,
 		datetime: new Date(NEWEST_CALL_TIME - index * HOUR_MS).toISOString(),
-		extracted_variables: reached ? { interested: index % 2 === 0, summary: `Spoke with ${name}.` } : {},
+		extracted_variables: reached
+			? { interested: index % 2 === 0, summary: `Spoke with ${name}.` }
+			: {},
 	};
 }
 

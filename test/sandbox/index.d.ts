@@ -126,8 +126,16 @@ export interface Sandbox {
 	setLifecycle(lifecycle: boolean | LifecycleOptions): void;
 	/** A copy of the call once it has reached status (at once if it already has); default timeout 10 s. */
 	waitForStatus(id: string, status: string, timeoutMs?: number): Promise<Entity>;
-	stats(): { total: number; byStatus: Record<number, number>; firstAt: number | null; lastAt: number | null };
-	deliver(event: Record<string, unknown>, options?: { statusOverride?: string }): Promise<Delivery[]>;
+	stats(): {
+		total: number;
+		byStatus: Record<number, number>;
+		firstAt: number | null;
+		lastAt: number | null;
+	};
+	deliver(
+		event: Record<string, unknown>,
+		options?: { statusOverride?: string },
+	): Promise<Delivery[]>;
 	deliverRaw(hookUrl: string, rawBody: string, contentType?: string | null): Promise<Delivery>;
 	close(): Promise<void>;
 }

@@ -5,4 +5,13 @@ const { startSandbox, Sandbox } = require('./server');
 const { STATUSES, makeObjectId, buildFixtures } = require('./fixtures');
 const { TIMELINES, timelineFor, outcomeVariables } = require('./lifecycle');
 
-module.exports = { startSandbox, Sandbox, STATUSES, makeObjectId, buildFixtures, TIMELINES, timelineFor, outcomeVariables };
+module.exports = {
+	startSandbox,
+	Sandbox,
+	STATUSES,
+	makeObjectId,
+	buildFixtures,
+	TIMELINES,
+	timelineFor,
+	outcomeVariables,
+};

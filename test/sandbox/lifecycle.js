@@ -62,7 +62,8 @@ function outcomeVariables(call) {
 	const interested = digit !== '5' && digit !== '7';
 	const callbackRequested = digit === '6' || digit === '7';
 	const summary =
-		`Spoke with ${call.contact.name}: ${interested ? 'interested' : 'not interested'}` + (callbackRequested ? ', asked to be called back.' : '.');
+		`Spoke with ${call.contact.name}: ${interested ? 'interested' : 'not interested'}` +
+		(callbackRequested ? ', asked to be called back.' : '.');
 	return { interested, callback_requested: callbackRequested, summary };
 }
 

@@ -10,7 +10,13 @@ const KEY = 'test-key-main';
 const OTHER_KEY = 'test-key-other';
 const FIRST_AGENT = '65ff9abe3fdcbe533d3be143';
 const FIRST_PHONE = '661d7fb88bcadcf1d86fd8b0';
-const COLLECTION_CALL = { agent: FIRST_AGENT, name: 'Contact Name', phone: '+11111111111', from: FIRST_PHONE, datetime: '2024-01-01T00:00:00-00' };
+const COLLECTION_CALL = {
+	agent: FIRST_AGENT,
+	name: 'Contact Name',
+	phone: '+11111111111',
+	from: FIRST_PHONE,
+	datetime: '2024-01-01T00:00:00-00',
+};
 
 /** @type {import('./server').Sandbox} */
 let sb;
@@ -34,7 +40,12 @@ async function api(method, route, { body, raw, key = KEY, authorization, signal 
 	if (authorization !== undefined) headers.authorization = authorization;
 	else if (key !== null) headers.authorization = `Bearer ${key}`;
 	if (body !== undefined || raw !== undefined) headers['content-type'] = 'application/json';
-	const response = await fetch(sb.url + route, { method, headers, body: raw ?? (body === undefined ? undefined : JSON.stringify(body)), signal });
+	const response = await fetch(sb.url + route, {
+		method,
+		headers,
+		body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+		signal,
+	});
 	const text = await response.text();
 	let json;
 	try {
@@ -60,19 +71,41 @@ describe('fixtures', () => {
 	});
 
 	it('exports the seven hook statuses in the collection order', () => {
-		expect(STATUSES).toEqual(['outcome', 'pickup', 'busy', 'completed', 'voicemail', 'failed', 'canceled']);
+		expect(STATUSES).toEqual([
+			'outcome',
+			'pickup',
+			'busy',
+			'completed',
+			'voicemail',
+			'failed',
+			'canceled',
+		]);
 	});
 
 	it('builds the same frozen data every time, with unique ids', () => {
 		const fixtures = buildFixtures();
 		expect(buildFixtures()).toEqual(fixtures);
 		expect(Object.isFrozen(fixtures.calls[0].contact)).toBe(true);
-		const ids = [...fixtures.agents, ...fixtures.phones, ...fixtures.contactLists, ...fixtures.calls, ...fixtures.calls.map((c) => c.contact)].map((x) => x.id);
+		const ids = [
+			...fixtures.agents,
+			...fixtures.phones,
+			...fixtures.contactLists,
+			...fixtures.calls,
+			...fixtures.calls.map((c) => c.contact),
+		].map((x) => x.id);
 		expect(new Set(ids).size).toBe(ids.length);
 		expect(fixtures.calls).toHaveLength(57);
-		expect(fixtures.calls[0].contact).toEqual({ id: expect.any(String), name: 'Contact 001', phone: '+15550000001', email: 'contact001@example.com' });
+		expect(fixtures.calls[0].contact).toEqual({
+			id: expect.any(String),
+			name: 'Contact 001',
+			phone: '+15550000001',
+			email: 'contact001@example.com',
+		});
 		expect(fixtures.calls.slice(0, 8).map((c) => c.status)).toEqual([...STATUSES, STATUSES[0]]);
-		expect(fixtures.calls.slice(0, 4).map((c) => c.agent)).toEqual([...fixtures.agents.map((a) => a.id), FIRST_AGENT]);
+		expect(fixtures.calls.slice(0, 4).map((c) => c.agent)).toEqual([
+			...fixtures.agents.map((a) => a.id),
+			FIRST_AGENT,
+		]);
 	});
 
 	it('keeps sb.fixtures apart from the live state', () => {
@@ -110,8 +143,14 @@ describe('authentication and routing', () => {
 	});
 
 	it('answers 404 for unknown routes and methods, after authentication under /v1', async () => {
-		expect(await api('GET', '/v1/nope')).toMatchObject({ status: 404, json: { message: 'Not found' } });
-		expect(await api('PUT', '/v1/phones')).toMatchObject({ status: 404, json: { message: 'Not found' } });
+		expect(await api('GET', '/v1/nope')).toMatchObject({
+			status: 404,
+			json: { message: 'Not found' },
+		});
+		expect(await api('PUT', '/v1/phones')).toMatchObject({
+			status: 404,
+			json: { message: 'Not found' },
+		});
 		expect((await api('GET', '/v1/nope', { key: null })).status).toBe(401);
 		expect((await api('GET', '/', { key: null })).status).toBe(404);
 	});
@@ -135,20 +174,29 @@ describe('lists', () => {
 	it('GET /v1/agents lists three agents with extra fields', async () => {
 		const { json } = await api('GET', '/v1/agents');
 		expect(json.items).toHaveLength(3);
-		expect(json.items[0]).toMatchObject({ id: FIRST_AGENT, name: expect.any(String), language: 'en-US' });
+		expect(json.items[0]).toMatchObject({
+			id: FIRST_AGENT,
+			name: expect.any(String),
+			language: 'en-US',
+		});
 	});
 
 	it('GET /v1/contact_lists lists two lists with counts', async () => {
 		const { json } = await api('GET', '/v1/contact_lists');
 		expect(json.items).toEqual(sb.fixtures.contactLists);
-		expect(json.items[0]).toEqual({ id: expect.stringMatching(/^[0-9a-f]{24}$/), name: expect.any(String), contacts_count: expect.any(Number) });
+		expect(json.items[0]).toEqual({
+			id: expect.stringMatching(/^[0-9a-f]{24}$/),
+			name: expect.any(String),
+			contacts_count: expect.any(Number),
+		});
 	});
 });
 
 describe('calls', () => {
 	it('pages 57 calls by 20 and ends with an empty page', async () => {
 		const pages = [];
-		for (const page of [0, 1, 2, 3]) pages.push((await api('GET', `/v1/calls?page=${page}`)).json.items);
+		for (const page of [0, 1, 2, 3])
+			pages.push((await api('GET', `/v1/calls?page=${page}`)).json.items);
 		expect(pages.map((items) => items.length)).toEqual([20, 20, 17, 0]);
 		expect(pages.flat()).toEqual(sb.fixtures.calls);
 		expect((await api('GET', '/v1/calls')).json.items).toEqual(pages[0]);
@@ -160,7 +208,12 @@ describe('calls', () => {
 			id: makeObjectId(0x10001),
 			agent: FIRST_AGENT,
 			from: FIRST_PHONE,
-			contact: { id: expect.any(String), name: 'Contact 001', phone: '+15550000001', email: 'contact001@example.com' },
+			contact: {
+				id: expect.any(String),
+				name: 'Contact 001',
+				phone: '+15550000001',
+				email: 'contact001@example.com',
+			},
 			status: 'outcome',
 			datetime: '2024-12-20T12:00:00.000Z',
 			extracted_variables: { interested: true, summary: 'Spoke with Contact 001.' },
@@ -168,7 +221,10 @@ describe('calls', () => {
 	});
 
 	it.each(['x', '-1', '1.5', ''])('rejects page=%j', async (page) => {
-		expect(await api('GET', `/v1/calls?page=${page}`)).toMatchObject({ status: 400, json: { message: 'page must be a non-negative integer' } });
+		expect(await api('GET', `/v1/calls?page=${page}`)).toMatchObject({
+			status: 400,
+			json: { message: 'page must be a non-negative integer' },
+		});
 	});
 
 	it('filters by id', async () => {
@@ -176,14 +232,23 @@ describe('calls', () => {
 		expect((await api('GET', `/v1/calls?id=${call.id}`)).json).toEqual({ items: [call] });
 		expect((await api('GET', `/v1/calls?id=${call.id}&page=1`)).json).toEqual({ items: [] });
 		expect((await api('GET', `/v1/calls?id=${makeObjectId(999)}`)).json).toEqual({ items: [] });
-		expect(await api('GET', '/v1/calls?id=nope')).toMatchObject({ status: 400, json: { message: 'Invalid id' } });
+		expect(await api('GET', '/v1/calls?id=nope')).toMatchObject({
+			status: 400,
+			json: { message: 'Invalid id' },
+		});
 	});
 
 	it('GET /v1/calls/:id finds a call, 404s an unknown id and 400s a malformed one', async () => {
 		const call = sb.fixtures.calls[5];
 		expect(await api('GET', `/v1/calls/${call.id}`)).toMatchObject({ status: 200, json: call });
-		expect(await api('GET', `/v1/calls/${makeObjectId(999)}`)).toMatchObject({ status: 404, json: { message: 'Call not found' } });
-		expect(await api('GET', '/v1/calls/123')).toMatchObject({ status: 400, json: { message: 'Invalid id' } });
+		expect(await api('GET', `/v1/calls/${makeObjectId(999)}`)).toMatchObject({
+			status: 404,
+			json: { message: 'Call not found' },
+		});
+		expect(await api('GET', '/v1/calls/123')).toMatchObject({
+			status: 400,
+			json: { message: 'Invalid id' },
+		});
 		expect((await api('GET', `/v1/calls/${FIRST_AGENT.toUpperCase()}`)).status).toBe(400);
 	});
 
@@ -194,7 +259,12 @@ describe('calls', () => {
 			id: expect.stringMatching(/^[0-9a-f]{24}$/),
 			agent: FIRST_AGENT,
 			from: FIRST_PHONE,
-			contact: { id: expect.stringMatching(/^[0-9a-f]{24}$/), name: 'Contact Name', phone: '+11111111111', email: null },
+			contact: {
+				id: expect.stringMatching(/^[0-9a-f]{24}$/),
+				name: 'Contact Name',
+				phone: '+11111111111',
+				email: null,
+			},
 			status: 'scheduled',
 			datetime: '2024-01-01T00:00:00.000Z',
 			extracted_variables: {},
@@ -208,7 +278,9 @@ describe('calls', () => {
 	});
 
 	it('normalises the datetime offset and defaults it to now', async () => {
-		const withOffset = await api('POST', '/v1/calls', { body: { ...COLLECTION_CALL, datetime: '2024-06-01T09:30:00+02:00' } });
+		const withOffset = await api('POST', '/v1/calls', {
+			body: { ...COLLECTION_CALL, datetime: '2024-06-01T09:30:00+02:00' },
+		});
 		expect(withOffset.json.datetime).toBe('2024-06-01T07:30:00.000Z');
 		const before = Date.now();
 		const { datetime, ...rest } = COLLECTION_CALL;
@@ -221,10 +293,21 @@ describe('calls', () => {
 		expect(empty.status).toBe(400);
 		expect(empty.json).toEqual({
 			message: 'agent is required',
-			errors: { agent: 'is required', name: 'is required', phone: 'is required', from: 'is required' },
+			errors: {
+				agent: 'is required',
+				name: 'is required',
+				phone: 'is required',
+				from: 'is required',
+			},
 		});
 		const bad = await api('POST', '/v1/calls', {
-			body: { agent: makeObjectId(999), name: ' ', phone: '5550001234', from: FIRST_AGENT, datetime: '2024-01-01T00:00:00' },
+			body: {
+				agent: makeObjectId(999),
+				name: ' ',
+				phone: '5550001234',
+				from: FIRST_AGENT,
+				datetime: '2024-01-01T00:00:00',
+			},
 		});
 		expect(Object.keys(bad.json.errors)).toEqual(['agent', 'name', 'phone', 'from', 'datetime']);
 		expect(bad.json.message).toBe('agent must be the id of one of your agents');
@@ -237,15 +320,23 @@ describe('calls', () => {
 		['datetime', { datetime: '2024-01-01T25:00:00Z' }],
 		['datetime', { datetime: 1704067200000 }],
 	])('rejects a bad %s', async (field, change) => {
-		const { status, json } = await api('POST', '/v1/calls', { body: { ...COLLECTION_CALL, ...change } });
+		const { status, json } = await api('POST', '/v1/calls', {
+			body: { ...COLLECTION_CALL, ...change },
+		});
 		expect(status).toBe(400);
 		expect(Object.keys(json.errors)).toEqual([field]);
 		expect(sb.state.calls).toHaveLength(57);
 	});
 
 	it('rejects a body that is not JSON or not an object', async () => {
-		expect(await api('POST', '/v1/calls', { raw: '{"agent":' })).toMatchObject({ status: 400, json: { message: 'Invalid JSON body' } });
-		expect(await api('POST', '/v1/calls', { body: [COLLECTION_CALL] })).toMatchObject({ status: 400, json: { errors: { body: 'must be a JSON object' } } });
+		expect(await api('POST', '/v1/calls', { raw: '{"agent":' })).toMatchObject({
+			status: 400,
+			json: { message: 'Invalid JSON body' },
+		});
+		expect(await api('POST', '/v1/calls', { body: [COLLECTION_CALL] })).toMatchObject({
+			status: 400,
+			json: { errors: { body: 'must be a JSON object' } },
+		});
 		expect((await api('POST', '/v1/calls')).status).toBe(400);
 	});
 });
@@ -255,31 +346,50 @@ describe('hooks', () => {
 
 	it('subscribes, lists, replaces and deletes by query', async () => {
 		expect((await api('GET', '/v1/hooks/calls')).json).toEqual({ items: [] });
-		const created = await api('POST', '/v1/hooks/calls', { body: { hookUrl, agents: [], status: [...STATUSES] } });
+		const created = await api('POST', '/v1/hooks/calls', {
+			body: { hookUrl, agents: [], status: [...STATUSES] },
+		});
 		expect(created).toMatchObject({ status: 201, json: { hookUrl, agents: [], status: STATUSES } });
-		const replaced = await api('POST', '/v1/hooks/calls', { body: { hookUrl, agents: [FIRST_AGENT], status: ['completed'] } });
+		const replaced = await api('POST', '/v1/hooks/calls', {
+			body: { hookUrl, agents: [FIRST_AGENT], status: ['completed'] },
+		});
 		expect(replaced.status).toBe(201);
-		expect((await api('GET', '/v1/hooks/calls')).json).toEqual({ items: [{ hookUrl, agents: [FIRST_AGENT], status: ['completed'] }] });
+		expect((await api('GET', '/v1/hooks/calls')).json).toEqual({
+			items: [{ hookUrl, agents: [FIRST_AGENT], status: ['completed'] }],
+		});
 		const deleted = await api('DELETE', `/v1/hooks/calls?hookUrl=${encodeURIComponent(hookUrl)}`);
-		expect(deleted).toMatchObject({ status: 200, json: { message: 'Subscription deleted', hookUrl } });
+		expect(deleted).toMatchObject({
+			status: 200,
+			json: { message: 'Subscription deleted', hookUrl },
+		});
 		expect(sb.state.hooks).toEqual([]);
 	});
 
 	it('defaults agents to all and accepts the collection hookUrl', async () => {
 		const url = 'https://services.leadconnectorhq.com/hooks/x/webhook-trigger/y';
-		expect((await api('POST', '/v1/hooks/calls', { body: { hookUrl: url, status: ['pickup'] } })).json).toEqual({ hookUrl: url, agents: [], status: ['pickup'] });
+		expect(
+			(await api('POST', '/v1/hooks/calls', { body: { hookUrl: url, status: ['pickup'] } })).json,
+		).toEqual({ hookUrl: url, agents: [], status: ['pickup'] });
 	});
 
 	it('deletes with hookUrl in the body only, like the collection sends it', async () => {
 		await api('POST', '/v1/hooks/calls', { body: { hookUrl, status: ['busy'] } });
-		const deleted = await api('DELETE', '/v1/hooks/calls', { body: { hookUrl, agents: [], status: [] } });
+		const deleted = await api('DELETE', '/v1/hooks/calls', {
+			body: { hookUrl, agents: [], status: [] },
+		});
 		expect(deleted.status).toBe(200);
 		expect(sb.state.hooks).toHaveLength(0);
 	});
 
 	it('404s an unknown subscription and 400s a missing hookUrl', async () => {
-		expect(await api('DELETE', '/v1/hooks/calls?hookUrl=https%3A%2F%2Fgoogle.com')).toMatchObject({ status: 404, json: { message: 'Subscription not found' } });
-		expect(await api('DELETE', '/v1/hooks/calls')).toMatchObject({ status: 400, json: { errors: { hookUrl: 'is required' } } });
+		expect(await api('DELETE', '/v1/hooks/calls?hookUrl=https%3A%2F%2Fgoogle.com')).toMatchObject({
+			status: 404,
+			json: { message: 'Subscription not found' },
+		});
+		expect(await api('DELETE', '/v1/hooks/calls')).toMatchObject({
+			status: 400,
+			json: { errors: { hookUrl: 'is required' } },
+		});
 	});
 
 	it.each([
@@ -291,7 +401,9 @@ describe('hooks', () => {
 		['status', { status: ['pickup', 'ringing'] }],
 		['status', { status: undefined }],
 	])('rejects a bad %s', async (field, change) => {
-		const { status, json } = await api('POST', '/v1/hooks/calls', { body: { hookUrl, agents: [], status: ['pickup'], ...change } });
+		const { status, json } = await api('POST', '/v1/hooks/calls', {
+			body: { hookUrl, agents: [], status: ['pickup'], ...change },
+		});
 		expect(status).toBe(400);
 		expect(Object.keys(json.errors)).toEqual([field]);
 		expect(sb.state.hooks).toEqual([]);
@@ -300,18 +412,30 @@ describe('hooks', () => {
 
 describe('contacts', () => {
 	it('saves a contact with and without email', async () => {
-		const saved = await api('POST', '/v1/contacts', { body: { name: 'Contact Name', phone: '+11111111111', email: 'contact@email.com' } });
-		expect(saved).toMatchObject({ status: 201, json: { name: 'Contact Name', phone: '+11111111111', email: 'contact@email.com' } });
+		const saved = await api('POST', '/v1/contacts', {
+			body: { name: 'Contact Name', phone: '+11111111111', email: 'contact@email.com' },
+		});
+		expect(saved).toMatchObject({
+			status: 201,
+			json: { name: 'Contact Name', phone: '+11111111111', email: 'contact@email.com' },
+		});
 		expect(saved.json.id).toMatch(/^[0-9a-f]{24}$/);
-		const noEmail = await api('POST', '/v1/contacts', { body: { name: 'Ann', phone: '+4930123456' } });
+		const noEmail = await api('POST', '/v1/contacts', {
+			body: { name: 'Ann', phone: '+4930123456' },
+		});
 		expect(noEmail.json.email).toBeNull();
 		expect(sb.state.contacts.map((c) => c.id)).toEqual([saved.json.id, noEmail.json.id]);
 	});
 
 	it('validates name, phone and email', async () => {
-		const { status, json } = await api('POST', '/v1/contacts', { body: { phone: '+1', email: 'nope' } });
+		const { status, json } = await api('POST', '/v1/contacts', {
+			body: { phone: '+1', email: 'nope' },
+		});
 		expect(status).toBe(400);
-		expect(json).toEqual({ message: 'name is required', errors: { name: 'is required', phone: expect.any(String), email: 'must be an email address' } });
+		expect(json).toEqual({
+			message: 'name is required',
+			errors: { name: 'is required', phone: expect.any(String), email: 'must be an email address' },
+		});
 	});
 });
 
@@ -319,22 +443,47 @@ describe('companies', () => {
 	const route = '/v1/companies/add/credits';
 
 	it('adds credits and minutes to a seeded workspace', async () => {
-		const credits = await api('POST', route, { body: { company: { email: 'workspace@example.com' }, credits: 10 } });
-		expect(credits).toMatchObject({ status: 200, json: { company: { email: 'workspace@example.com', id: sb.fixtures.companies['workspace@example.com'].id }, credits: 110 } });
-		const minutes = await api('POST', route, { body: { company: { email: 'workspace@example.com' }, minutes: 5 } });
+		const credits = await api('POST', route, {
+			body: { company: { email: 'workspace@example.com' }, credits: 10 },
+		});
+		expect(credits).toMatchObject({
+			status: 200,
+			json: {
+				company: {
+					email: 'workspace@example.com',
+					id: sb.fixtures.companies['workspace@example.com'].id,
+				},
+				credits: 110,
+			},
+		});
+		const minutes = await api('POST', route, {
+			body: { company: { email: 'workspace@example.com' }, minutes: 5 },
+		});
 		expect(minutes.json).toEqual({ company: credits.json.company, minutes: 65 });
-		expect(sb.state.companies['workspace@example.com']).toMatchObject({ credits: 110, minutes: 65 });
+		expect(sb.state.companies['workspace@example.com']).toMatchObject({
+			credits: 110,
+			minutes: 65,
+		});
 	});
 
 	it('creates an unknown workspace on first top-up, keeping a given id', async () => {
 		const company = { email: 'new@example.com', id: 'IDOFTHECOMPANY' };
-		expect((await api('POST', route, { body: { company, credits: 3 } })).json).toEqual({ company, credits: 3 });
-		expect((await api('POST', route, { body: { company: { email: company.email }, credits: 4 } })).json.credits).toBe(7);
+		expect((await api('POST', route, { body: { company, credits: 3 } })).json).toEqual({
+			company,
+			credits: 3,
+		});
+		expect(
+			(await api('POST', route, { body: { company: { email: company.email }, credits: 4 } })).json
+				.credits,
+		).toBe(7);
 	});
 
 	it('404s an id that contradicts the email', async () => {
 		const body = { company: { email: 'workspace@example.com', id: makeObjectId(999) }, credits: 1 };
-		expect(await api('POST', route, { body })).toMatchObject({ status: 404, json: { message: 'Company not found' } });
+		expect(await api('POST', route, { body })).toMatchObject({
+			status: 404,
+			json: { message: 'Company not found' },
+		});
 	});
 
 	it.each([
@@ -358,9 +507,20 @@ describe('request log and reset', () => {
 		await api('GET', '/v1/phones', { key: 'bad' });
 		await api('POST', '/v1/calls', { raw: 'not json' });
 		const [list, contact, forbidden, garbage] = sb.requests;
-		expect(list).toMatchObject({ method: 'GET', path: '/v1/calls', query: { page: '1', id: makeObjectId(0x10001) }, body: undefined, rawBody: '', status: 200 });
+		expect(list).toMatchObject({
+			method: 'GET',
+			path: '/v1/calls',
+			query: { page: '1', id: makeObjectId(0x10001) },
+			body: undefined,
+			rawBody: '',
+			status: 200,
+		});
 		expect(list.headers.authorization).toBe(`Bearer ${KEY}`);
-		expect(contact).toMatchObject({ method: 'POST', body: { name: 'A', phone: '+15550001111' }, status: 201 });
+		expect(contact).toMatchObject({
+			method: 'POST',
+			body: { name: 'A', phone: '+15550001111' },
+			status: 201,
+		});
 		expect(contact.headers['content-type']).toBe('application/json');
 		expect(forbidden.status).toBe(403);
 		expect(garbage).toMatchObject({ body: undefined, rawBody: 'not json', status: 400 });
@@ -371,7 +531,9 @@ describe('request log and reset', () => {
 	});
 
 	it('reset() restores data, log, faults and quota', async () => {
-		await api('POST', '/v1/hooks/calls', { body: { hookUrl: 'http://127.0.0.1:9/x', status: ['busy'] } });
+		await api('POST', '/v1/hooks/calls', {
+			body: { hookUrl: 'http://127.0.0.1:9/x', status: ['busy'] },
+		});
 		const before = (await api('POST', '/v1/calls', { body: COLLECTION_CALL })).json.id;
 		sb.inject({ kind: 'status', status: 500, times: Infinity });
 		sb.reset();
@@ -387,17 +549,27 @@ describe('request log and reset', () => {
 		await api('GET', '/v1/phones');
 		await api('GET', '/v1/phones');
 		await api('GET', '/v1/phones', { key: null });
-		expect(sb.stats()).toEqual({ total: 3, byStatus: { 200: 2, 401: 1 }, firstAt: sb.requests[0].time, lastAt: sb.requests[2].time });
+		expect(sb.stats()).toEqual({
+			total: 3,
+			byStatus: { 200: 2, 401: 1 },
+			firstAt: sb.requests[0].time,
+			lastAt: sb.requests[2].time,
+		});
 	});
 });
 
 describe('rate limit', () => {
-	const windowEndSeconds = (time, windowMs) => Math.ceil((Math.floor(time / windowMs) * windowMs + windowMs) / 1000);
+	const windowEndSeconds = (time, windowMs) =>
+		Math.ceil((Math.floor(time / windowMs) * windowMs + windowMs) / 1000);
 
 	it('sends limit, remaining and the aligned window end on every authenticated response', async () => {
 		const ok = await api('GET', '/v1/phones');
 		const notFound = await api('GET', '/v1/calls/123');
-		expect(rateHeaders(ok.headers)).toEqual({ limit: '100', remaining: '99', reset: String(windowEndSeconds(sb.requests[0].time, 60_000)) });
+		expect(rateHeaders(ok.headers)).toEqual({
+			limit: '100',
+			remaining: '99',
+			reset: String(windowEndSeconds(sb.requests[0].time, 60_000)),
+		});
 		expect(rateHeaders(notFound.headers).remaining).toBe('98');
 		await api('GET', '/v1/phones', { key: null });
 		await api('GET', '/v1/phones', { key: 'bad' });
@@ -416,7 +588,9 @@ describe('rate limit', () => {
 		expect(retryAfter).toBeGreaterThanOrEqual(1);
 		expect(retryAfter).toBeLessThanOrEqual(3600);
 		expect(sb.state.calls).toHaveLength(57);
-		expect(rateHeaders((await api('GET', '/v1/agents', { key: OTHER_KEY })).headers).remaining).toBe('2');
+		expect(
+			rateHeaders((await api('GET', '/v1/agents', { key: OTHER_KEY })).headers).remaining,
+		).toBe('2');
 	});
 
 	it('opens a new window at the next multiple of windowMs', async () => {
@@ -427,14 +601,19 @@ describe('rate limit', () => {
 		expect((await api('GET', '/v1/phones')).status).toBe(200);
 		const limited = await api('GET', '/v1/phones');
 		expect(limited.status).toBe(429);
-		expect(limited.headers.get('x-ratelimit-reset')).toBe(String(windowEndSeconds(sb.requests[1].time, windowMs)));
+		expect(limited.headers.get('x-ratelimit-reset')).toBe(
+			String(windowEndSeconds(sb.requests[1].time, windowMs)),
+		);
 		await sleep(windowMs - (Date.now() % windowMs) + 20);
 		expect((await api('GET', '/v1/phones')).status).toBe(200);
 	});
 
 	it('setRateLimit keeps unspecified fields and rejects nonsense', async () => {
 		sb.setRateLimit({ limit: 7 });
-		expect(rateHeaders((await api('GET', '/v1/phones')).headers)).toMatchObject({ limit: '7', remaining: '6' });
+		expect(rateHeaders((await api('GET', '/v1/phones')).headers)).toMatchObject({
+			limit: '7',
+			remaining: '6',
+		});
 		expect(() => sb.setRateLimit({ windowMs: 0 })).toThrow(TypeError);
 		sb.setRateLimit({ limit: 100 });
 	});
@@ -446,7 +625,12 @@ describe('rate limit', () => {
 			expect(sb.rateLimit).toEqual({ limit: 100, windowMs: 60_000 });
 			const seen = [];
 			for (let i = 0; i < 4; i++) seen.push(rateHeaders((await api('GET', '/v1/phones')).headers));
-			expect(seen.map(({ limit, remaining }) => `${limit}/${remaining}`)).toEqual(['100/99', '100/98', '2/1', '2/0']);
+			expect(seen.map(({ limit, remaining }) => `${limit}/${remaining}`)).toEqual([
+				'100/99',
+				'100/98',
+				'2/1',
+				'2/0',
+			]);
 			expect(seen[2].reset).toBe(String(windowEndSeconds(sb.requests[2].time, 3_600_000)));
 			expect(sb.rateLimit).toEqual({ limit: 2, windowMs: 3_600_000 });
 			expect(() => sb.setRateLimit({}, { after: -1 })).toThrow(TypeError);
@@ -495,7 +679,12 @@ describe('fault injection', () => {
 	});
 
 	it('status: sends a string body as-is and extra headers', async () => {
-		sb.inject({ kind: 'status', status: 400, body: 'plain words', headers: { 'content-type': 'text/plain', 'x-extra': '1' } });
+		sb.inject({
+			kind: 'status',
+			status: 400,
+			body: 'plain words',
+			headers: { 'content-type': 'text/plain', 'x-extra': '1' },
+		});
 		const response = await api('GET', '/v1/agents');
 		expect(response).toMatchObject({ status: 400, text: 'plain words' });
 		expect(response.headers.get('content-type')).toBe('text/plain');
@@ -504,7 +693,12 @@ describe('fault injection', () => {
 
 	it('status 429 without any rate-limit headers (headers: null or omitRateLimitHeaders)', async () => {
 		sb.inject({ kind: 'status', status: 429, headers: null });
-		sb.inject({ kind: 'status', status: 429, omitRateLimitHeaders: true, headers: { 'retry-after': '2' } });
+		sb.inject({
+			kind: 'status',
+			status: 429,
+			omitRateLimitHeaders: true,
+			headers: { 'retry-after': '2' },
+		});
 		for (const retryAfter of [null, '2']) {
 			const response = await api('GET', '/v1/calls');
 			expect(response.status).toBe(429);
@@ -525,13 +719,21 @@ describe('fault injection', () => {
 
 	it('matches method and path (string or RegExp), honours after and times', async () => {
 		sb.inject({ method: 'POST', kind: 'status', status: 502 });
-		sb.inject({ path: /^\/v1\/calls\/[0-9a-f]+$/, after: 1, times: 2, kind: 'status', status: 504 });
+		sb.inject({
+			path: /^\/v1\/calls\/[0-9a-f]+$/,
+			after: 1,
+			times: 2,
+			kind: 'status',
+			status: 504,
+		});
 		const id = sb.fixtures.calls[0].id;
 		const statuses = [];
 		for (let i = 0; i < 4; i++) statuses.push((await api('GET', `/v1/calls/${id}`)).status);
 		expect(statuses).toEqual([200, 504, 504, 200]);
 		expect((await api('GET', '/v1/phones')).status).toBe(200);
-		expect((await api('POST', '/v1/contacts', { body: { name: 'A', phone: '+15550001111' } })).status).toBe(502);
+		expect(
+			(await api('POST', '/v1/contacts', { body: { name: 'A', phone: '+15550001111' } })).status,
+		).toBe(502);
 	});
 
 	it('times: Infinity stays queued', async () => {
@@ -598,7 +800,10 @@ describe('fault injection', () => {
 		sb.inject({ path: '/v1/agents', kind: 'body', body: { items: 'nope' } });
 		sb.inject({ path: '/v1/agents', kind: 'body', body: [{ id: FIRST_AGENT }] });
 		expect(await api('GET', '/v1/agents')).toMatchObject({ status: 200, json: { items: 'nope' } });
-		expect(await api('GET', '/v1/agents')).toMatchObject({ status: 200, json: [{ id: FIRST_AGENT }] });
+		expect(await api('GET', '/v1/agents')).toMatchObject({
+			status: 200,
+			json: [{ id: FIRST_AGENT }],
+		});
 	});
 
 	it('rejects malformed faults', () => {
@@ -623,9 +828,16 @@ describe('webhook delivery', () => {
 			const chunks = [];
 			req.on('data', (chunk) => chunks.push(chunk));
 			req.on('end', () => {
-				received.push({ path: req.url, contentType: req.headers['content-type'], body: Buffer.concat(chunks).toString() });
+				received.push({
+					path: req.url,
+					contentType: req.headers['content-type'],
+					body: Buffer.concat(chunks).toString(),
+				});
 				if (req.url === '/text') res.end('thanks');
-				else res.writeHead(req.url === '/fail' ? 500 : 200, { 'content-type': 'application/json' }).end('{"ok":true}');
+				else
+					res
+						.writeHead(req.url === '/fail' ? 500 : 200, { 'content-type': 'application/json' })
+						.end('{"ok":true}');
 			});
 		});
 		receiver.listen(0, '127.0.0.1');
@@ -637,7 +849,8 @@ describe('webhook delivery', () => {
 		received = [];
 	});
 
-	const subscribe = (hookUrl, status, agents = []) => api('POST', '/v1/hooks/calls', { body: { hookUrl, agents, status } });
+	const subscribe = (hookUrl, status, agents = []) =>
+		api('POST', '/v1/hooks/calls', { body: { hookUrl, agents, status } });
 
 	it('posts to the subscriptions whose status and agent filters match', async () => {
 		const [agentA, agentB] = sb.fixtures.agents.map((a) => a.id);
@@ -645,14 +858,25 @@ describe('webhook delivery', () => {
 		await subscribe(`${base}/agent-b`, ['completed', 'failed'], [agentB]);
 		const call = { ...sb.fixtures.calls[3], agent: agentA };
 
-		expect(await sb.deliver(call)).toEqual([{ hookUrl: `${base}/all`, status: 200, body: { ok: true } }]);
+		expect(await sb.deliver(call)).toEqual([
+			{ hookUrl: `${base}/all`, status: 200, body: { ok: true } },
+		]);
 		expect(JSON.parse(received[0].body)).toEqual(call);
 		expect(received[0].contentType).toBe('application/json');
 
-		expect((await sb.deliver({ ...call, agent: agentB })).map((d) => d.hookUrl)).toEqual([`${base}/all`, `${base}/agent-b`]);
-		expect((await sb.deliver({ ...call, agent: { id: agentB } }, { statusOverride: 'failed' })).map((d) => d.hookUrl)).toEqual([`${base}/agent-b`]);
+		expect((await sb.deliver({ ...call, agent: agentB })).map((d) => d.hookUrl)).toEqual([
+			`${base}/all`,
+			`${base}/agent-b`,
+		]);
+		expect(
+			(await sb.deliver({ ...call, agent: { id: agentB } }, { statusOverride: 'failed' })).map(
+				(d) => d.hookUrl,
+			),
+		).toEqual([`${base}/agent-b`]);
 		expect(JSON.parse(received.at(-1).body).status).toBe('failed');
-		expect(await sb.deliver({ ...call, agent: undefined, agent_id: agentB, status: 'pickup' })).toEqual([]);
+		expect(
+			await sb.deliver({ ...call, agent: undefined, agent_id: agentB, status: 'pickup' }),
+		).toEqual([]);
 	});
 
 	it("returns the receiver's status and text, and never contacts a non-loopback URL", async () => {
@@ -663,17 +887,27 @@ describe('webhook delivery', () => {
 		expect(deliveries).toEqual([
 			{ hookUrl: `${base}/fail`, status: 500, body: { ok: true } },
 			{ hookUrl: `${base}/text`, status: 200, body: 'thanks' },
-			{ hookUrl: 'https://google.com', status: 0, body: null, error: expect.stringContaining('loopback') },
+			{
+				hookUrl: 'https://google.com',
+				status: 0,
+				body: null,
+				error: expect.stringContaining('loopback'),
+			},
 		]);
 		expect(received).toHaveLength(2);
 	});
 
 	it('deliverRaw sends malformed bodies and reports connection failures', async () => {
-		expect(await sb.deliverRaw(`${base}/raw`, '{"id": ', 'application/json')).toMatchObject({ status: 200 });
+		expect(await sb.deliverRaw(`${base}/raw`, '{"id": ', 'application/json')).toMatchObject({
+			status: 200,
+		});
 		expect(received[0]).toEqual({ path: '/raw', contentType: 'application/json', body: '{"id": ' });
 		await sb.deliverRaw(`${base}/raw`, 'a=1', 'application/x-www-form-urlencoded');
 		await sb.deliverRaw(`${base}/raw`, 'x', null);
-		expect(received.slice(1).map((r) => r.contentType)).toEqual(['application/x-www-form-urlencoded', undefined]);
+		expect(received.slice(1).map((r) => r.contentType)).toEqual([
+			'application/x-www-form-urlencoded',
+			undefined,
+		]);
 		const closed = await sb.deliverRaw('http://127.0.0.1:9/none', '{}');
 		expect(closed).toMatchObject({ status: 0, body: null, error: expect.any(String) });
 	});
@@ -687,14 +921,19 @@ describe('lifecycle and options', () => {
 
 	it('honours pageSize, callCount and latencyMs, and closes with open keep-alive sockets and pending delays', async () => {
 		const small = await startSandbox({ apiKey: KEY, pageSize: 10, callCount: 25, latencyMs: 100 });
-		const get = (route) => fetch(small.url + route, { headers: { authorization: `Bearer ${KEY}` } });
+		const get = (route) =>
+			fetch(small.url + route, { headers: { authorization: `Bearer ${KEY}` } });
 		const started = Date.now();
 		const sizes = [];
-		for (const page of [0, 1, 2, 3]) sizes.push((await (await get(`/v1/calls?page=${page}`)).json()).items.length);
+		for (const page of [0, 1, 2, 3])
+			sizes.push((await (await get(`/v1/calls?page=${page}`)).json()).items.length);
 		expect(sizes).toEqual([10, 10, 5, 0]);
 		expect(Date.now() - started).toBeGreaterThanOrEqual(4 * 95);
 		small.inject({ kind: 'delay', delayMs: 60_000 });
-		const pending = get('/v1/phones').then(() => 'answered', () => 'failed');
+		const pending = get('/v1/phones').then(
+			() => 'answered',
+			() => 'failed',
+		);
 		await sleep(50);
 		await small.close();
 		expect(await pending).toBe('failed');
@@ -703,9 +942,22 @@ describe('lifecycle and options', () => {
 	});
 
 	it('runs from the command line and stops on SIGTERM', async () => {
-		const child = spawn(process.execPath, [path.join(__dirname, 'cli.js'), '--port', '0', '--api-key', 'cli-a,cli-b', '--limit', '5', '--verbose'], {
-			stdio: ['ignore', 'pipe', 'inherit'],
-		});
+		const child = spawn(
+			process.execPath,
+			[
+				path.join(__dirname, 'cli.js'),
+				'--port',
+				'0',
+				'--api-key',
+				'cli-a,cli-b',
+				'--limit',
+				'5',
+				'--verbose',
+			],
+			{
+				stdio: ['ignore', 'pipe', 'inherit'],
+			},
+		);
 		const lines = [];
 		let output = '';
 		child.stdout.on('data', (chunk) => {
@@ -716,7 +968,9 @@ describe('lifecycle and options', () => {
 		while (lines.length === 0) await sleep(20);
 		const [, url] = /^Awaz sandbox listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(lines[0]) ?? [];
 		expect(url).toBeDefined();
-		const response = await fetch(`${url}/v1/phones`, { headers: { authorization: 'Bearer cli-b' } });
+		const response = await fetch(`${url}/v1/phones`, {
+			headers: { authorization: 'Bearer cli-b' },
+		});
 		expect(response.headers.get('x-ratelimit-limit')).toBe('5');
 		await response.text();
 		while (lines.length < 2) await sleep(20);
@@ -765,18 +1019,30 @@ describe('call lifecycle', () => {
 	/** Sends a request to `target` (the fast sandbox by default) and returns the parsed answer. */
 	async function call(method, route, body, target = fast) {
 		const headers = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
-		const response = await fetch(target.url + route, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+		const response = await fetch(target.url + route, {
+			method,
+			headers,
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
 		return { status: response.status, json: await response.json() };
 	}
 	/** Schedules a call to a number ending in `digit`. */
 	async function schedule(digit, { agent = AGENT_A, datetime, target = fast } = {}) {
-		const body = { agent, from: FIRST_PHONE, name: `Lead ${digit}`, phone: `+1555010000${digit}`, ...(datetime ? { datetime } : {}) };
+		const body = {
+			agent,
+			from: FIRST_PHONE,
+			name: `Lead ${digit}`,
+			phone: `+1555010000${digit}`,
+			...(datetime ? { datetime } : {}),
+		};
 		const { status, json } = await call('POST', '/v1/calls', body, target);
 		expect(status).toBe(201);
 		return json;
 	}
-	const subscribe = (path, status, agents = []) => call('POST', '/v1/hooks/calls', { hookUrl: base + path, status, agents });
-	const statusesOf = (id, target = fast) => target.transitions.filter((t) => t.id === id).map((t) => t.status);
+	const subscribe = (path, status, agents = []) =>
+		call('POST', '/v1/hooks/calls', { hookUrl: base + path, status, agents });
+	const statusesOf = (id, target = fast) =>
+		target.transitions.filter((t) => t.id === id).map((t) => t.status);
 	/** Waits until every recorded transition has been delivered. */
 	const delivered = (target = fast) => Promise.all(target.transitions.map((t) => t.delivered));
 
@@ -802,7 +1068,11 @@ describe('call lifecycle', () => {
 		expect(statusesOf(created.id)).toEqual(path);
 		const stored = (await call('GET', `/v1/calls/${created.id}`)).json;
 		expect(stored).toEqual(final);
-		expect(stored).toEqual({ ...created, status: path.at(-1), extracted_variables: stored.extracted_variables });
+		expect(stored).toEqual({
+			...created,
+			status: path.at(-1),
+			extracted_variables: stored.extracted_variables,
+		});
 		expect((await call('GET', `/v1/calls?id=${created.id}`)).json.items).toEqual([stored]);
 		if (path.at(-1) !== 'outcome') expect(stored.extracted_variables).toEqual({});
 		else {
@@ -813,7 +1083,15 @@ describe('call lifecycle', () => {
 			});
 		}
 		await delivered();
-		for (const transition of fast.transitions) expect(transition).toEqual({ id: created.id, agent: AGENT_A, status: expect.any(String), time: expect.any(Number), deliveries: expect.any(Array), deliveredAt: expect.any(Number) });
+		for (const transition of fast.transitions)
+			expect(transition).toEqual({
+				id: created.id,
+				agent: AGENT_A,
+				status: expect.any(String),
+				time: expect.any(Number),
+				deliveries: expect.any(Array),
+				deliveredAt: expect.any(Number),
+			});
 	});
 
 	it('a number ending in 8 is first "queued", which no subscription can receive', async () => {
@@ -831,7 +1109,9 @@ describe('call lifecycle', () => {
 		await fast.waitForStatus(reference.id, 'outcome');
 		expect(statusesOf(never.id)).toEqual([]);
 		expect((await call('GET', `/v1/calls/${never.id}`)).json.status).toBe('scheduled');
-		await expect(fast.waitForStatus(never.id, 'pickup', 20)).rejects.toThrow(/did not reach "pickup".*"scheduled"/);
+		await expect(fast.waitForStatus(never.id, 'pickup', 20)).rejects.toThrow(
+			/did not reach "pickup".*"scheduled"/,
+		);
 	});
 
 	it('delivers each transition to the subscriptions whose status and agent filters match', async () => {
@@ -841,17 +1121,37 @@ describe('call lifecycle', () => {
 		const a = await schedule(4, { agent: AGENT_A });
 		const b = await schedule(5, { agent: AGENT_B });
 		const busy = await schedule(0, { agent: AGENT_B });
-		await Promise.all([fast.waitForStatus(a.id, 'outcome'), fast.waitForStatus(b.id, 'outcome'), fast.waitForStatus(busy.id, 'busy')]);
+		await Promise.all([
+			fast.waitForStatus(a.id, 'outcome'),
+			fast.waitForStatus(b.id, 'outcome'),
+			fast.waitForStatus(busy.id, 'busy'),
+		]);
 		await delivered();
 
-		const to = (path) => received.filter((r) => r.path === path).map((r) => `${r.body.contact.name}: ${r.body.status}`).sort();
-		expect(to('/all')).toEqual(['Lead 0: busy', 'Lead 4: completed', 'Lead 4: outcome', 'Lead 4: pickup', 'Lead 5: completed', 'Lead 5: outcome', 'Lead 5: pickup']);
+		const to = (path) =>
+			received
+				.filter((r) => r.path === path)
+				.map((r) => `${r.body.contact.name}: ${r.body.status}`)
+				.sort();
+		expect(to('/all')).toEqual([
+			'Lead 0: busy',
+			'Lead 4: completed',
+			'Lead 4: outcome',
+			'Lead 4: pickup',
+			'Lead 5: completed',
+			'Lead 5: outcome',
+			'Lead 5: pickup',
+		]);
 		expect(to('/outcome-b')).toEqual(['Lead 5: outcome']);
 		expect(to('/busy')).toEqual(['Lead 4: pickup']);
 
 		// The body is the call as it was at that moment: extracted variables only from the outcome on.
-		const bodies = received.filter((r) => r.path === '/all' && r.body.id === a.id).map((r) => r.body);
-		expect(bodies.map((body) => body.extracted_variables.interested)).toEqual(expect.arrayContaining([undefined, undefined, true]));
+		const bodies = received
+			.filter((r) => r.path === '/all' && r.body.id === a.id)
+			.map((r) => r.body);
+		expect(bodies.map((body) => body.extracted_variables.interested)).toEqual(
+			expect.arrayContaining([undefined, undefined, true]),
+		);
 		const outcome = bodies.find((body) => body.status === 'outcome');
 		expect(outcome).toEqual((await call('GET', `/v1/calls/${a.id}`)).json);
 
@@ -883,7 +1183,9 @@ describe('call lifecycle', () => {
 			const moves = await schedule(0, { target: off });
 			await off.waitForStatus(moves.id, 'busy');
 			expect(statusesOf(stays.id, off)).toEqual([]);
-			expect((await call('GET', `/v1/calls/${stays.id}`, undefined, off)).json.status).toBe('scheduled');
+			expect((await call('GET', `/v1/calls/${stays.id}`, undefined, off)).json.status).toBe(
+				'scheduled',
+			);
 		} finally {
 			await off.close();
 		}
@@ -908,15 +1210,22 @@ describe('call lifecycle', () => {
 	it('rejects a bad time scale', async () => {
 		expect(() => fast.setLifecycle({ timeScale: -1 })).toThrow(TypeError);
 		expect(() => fast.setLifecycle(/** @type {any} */ ('fast'))).toThrow(TypeError);
-		await expect(startSandbox({ apiKey: KEY, lifecycle: { timeScale: NaN } })).rejects.toThrow(TypeError);
+		await expect(startSandbox({ apiKey: KEY, lifecycle: { timeScale: NaN } })).rejects.toThrow(
+			TypeError,
+		);
 		expect(fast.lifecycle).toEqual({ timeScale: SCALE });
 	});
 
 	it('waitForStatus resolves at once for a status already reached and rejects an unknown call', async () => {
 		const created = await schedule(4);
 		await fast.waitForStatus(created.id, 'outcome');
-		expect(await fast.waitForStatus(created.id, 'pickup')).toMatchObject({ id: created.id, status: 'outcome' });
-		expect(await fast.waitForStatus(sb.fixtures.calls[0].id, 'outcome')).toEqual(fast.fixtures.calls[0]);
+		expect(await fast.waitForStatus(created.id, 'pickup')).toMatchObject({
+			id: created.id,
+			status: 'outcome',
+		});
+		expect(await fast.waitForStatus(sb.fixtures.calls[0].id, 'outcome')).toEqual(
+			fast.fixtures.calls[0],
+		);
 		await expect(fast.waitForStatus(makeObjectId(999), 'outcome')).rejects.toThrow(/no call/);
 	});
 
@@ -944,9 +1253,22 @@ describe('call lifecycle', () => {
 	});
 
 	it('the command line takes --time-scale and prints transitions with --verbose', async () => {
-		const child = spawn(process.execPath, [path.join(__dirname, 'cli.js'), '--port', '0', '--api-key', KEY, '--time-scale', '0.01', '--verbose'], {
-			stdio: ['ignore', 'pipe', 'inherit'],
-		});
+		const child = spawn(
+			process.execPath,
+			[
+				path.join(__dirname, 'cli.js'),
+				'--port',
+				'0',
+				'--api-key',
+				KEY,
+				'--time-scale',
+				'0.01',
+				'--verbose',
+			],
+			{
+				stdio: ['ignore', 'pipe', 'inherit'],
+			},
+		);
 		try {
 			const lines = [];
 			let output = '';
@@ -961,7 +1283,10 @@ describe('call lifecycle', () => {
 			let event;
 			while (!event) {
 				await sleep(20);
-				event = lines.slice(1).map((line) => JSON.parse(line)).find((entry) => entry.call === created.id);
+				event = lines
+					.slice(1)
+					.map((line) => JSON.parse(line))
+					.find((entry) => entry.call === created.id);
 			}
 			expect(event).toMatchObject({ call: created.id, status: 'busy', deliveries: [] });
 		} finally {
@@ -971,8 +1296,15 @@ describe('call lifecycle', () => {
 	});
 
 	it('the command line refuses --time-scale with --no-lifecycle, and a bad scale', async () => {
-		for (const args of [['--time-scale', '0.1', '--no-lifecycle'], ['--time-scale', 'fast']]) {
-			const child = spawn(process.execPath, [path.join(__dirname, 'cli.js'), '--port', '0', ...args], { stdio: 'ignore' });
+		for (const args of [
+			['--time-scale', '0.1', '--no-lifecycle'],
+			['--time-scale', 'fast'],
+		]) {
+			const child = spawn(
+				process.execPath,
+				[path.join(__dirname, 'cli.js'), '--port', '0', ...args],
+				{ stdio: 'ignore' },
+			);
 			const [code] = await once(child, 'exit');
 			expect(code).toBe(2);
 		}

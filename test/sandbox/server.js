@@ -54,7 +54,8 @@ const OBJECT_ID = /^[0-9a-f]{24}$/;
 const E164 = /^\+[1-9]\d{6,14}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 // ISO 8601 with a mandatory offset; the collection's own example uses the short form "-00".
-const ISO_WITH_OFFSET = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(?:Z|([+-])(\d{2})(?::?(\d{2}))?)$/;
+const ISO_WITH_OFFSET =
+	/^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(?:Z|([+-])(\d{2})(?::?(\d{2}))?)$/;
 const FAULT_KINDS = ['status', 'delay', 'reset', 'garbled', 'empty', 'html', 'body'];
 // Webhook deliveries never leave the machine, whatever hookUrl a test subscribed.
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -111,7 +112,13 @@ function normalizeIsoWithOffset(value) {
 	const local = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s, Math.floor(Number('0' + fraction) * 1000));
 	const roundTrip = new Date(local);
 	const valid =
-		roundTrip.getUTCMonth() === +mo - 1 && roundTrip.getUTCDate() === +d && +h < 24 && +mi < 60 && +s < 60 && +offH < 24 && +offM < 60;
+		roundTrip.getUTCMonth() === +mo - 1 &&
+		roundTrip.getUTCDate() === +d &&
+		+h < 24 &&
+		+mi < 60 &&
+		+s < 60 &&
+		+offH < 24 &&
+		+offM < 60;
 	if (!valid) return null;
 	const offsetMs = (sign === '-' ? -1 : 1) * (+offH * 60 + +offM) * 60_000;
 	return new Date(local - offsetMs).toISOString();
@@ -158,12 +165,18 @@ function scheduleCall({ data, body, newId, onCallCreated }) {
 	if (!isObject(body)) return BODY_NOT_OBJECT;
 	/** @type {Record<string, string>} */
 	const errors = {};
-	if (!data.agents.some((agent) => agent.id === body.agent)) errors.agent = problem(body.agent, 'must be the id of one of your agents');
+	if (!data.agents.some((agent) => agent.id === body.agent))
+		errors.agent = problem(body.agent, 'must be the id of one of your agents');
 	if (!isNonEmptyString(body.name)) errors.name = problem(body.name, 'must be a non-empty string');
-	if (!isE164(body.phone)) errors.phone = problem(body.phone, 'must be an E.164 number like +15550001234');
-	if (!data.phones.some((phone) => phone.id === body.from)) errors.from = problem(body.from, 'must be the id of one of your phones');
-	const datetime = body.datetime === undefined ? new Date().toISOString() : normalizeIsoWithOffset(body.datetime);
-	if (!datetime) errors.datetime = 'must be an ISO 8601 timestamp with an offset, like 2024-01-01T09:00:00+01:00';
+	if (!isE164(body.phone))
+		errors.phone = problem(body.phone, 'must be an E.164 number like +15550001234');
+	if (!data.phones.some((phone) => phone.id === body.from))
+		errors.from = problem(body.from, 'must be the id of one of your phones');
+	const datetime =
+		body.datetime === undefined ? new Date().toISOString() : normalizeIsoWithOffset(body.datetime);
+	if (!datetime)
+		errors.datetime =
+			'must be an ISO 8601 timestamp with an offset, like 2024-01-01T09:00:00+01:00';
 	const rejection = invalid(errors);
 	if (rejection) return rejection;
 
@@ -190,11 +203,19 @@ function subscribe({ data, body }) {
 	const agents = body.agents ?? [];
 	/** @type {Record<string, string>} */
 	const errors = {};
-	if (!isHttpUrl(body.hookUrl)) errors.hookUrl = problem(body.hookUrl, 'must be an absolute http(s) URL');
-	if (!Array.isArray(agents) || !agents.every((id) => data.agents.some((agent) => agent.id === id))) {
+	if (!isHttpUrl(body.hookUrl))
+		errors.hookUrl = problem(body.hookUrl, 'must be an absolute http(s) URL');
+	if (
+		!Array.isArray(agents) ||
+		!agents.every((id) => data.agents.some((agent) => agent.id === id))
+	) {
 		errors.agents = 'must be an array of your agent ids (empty for all agents)';
 	}
-	if (!Array.isArray(body.status) || body.status.length === 0 || !body.status.every((status) => STATUSES.includes(status))) {
+	if (
+		!Array.isArray(body.status) ||
+		body.status.length === 0 ||
+		!body.status.every((status) => STATUSES.includes(status))
+	) {
 		errors.status = problem(body.status, `must be a non-empty array of: ${STATUSES.join(', ')}`);
 	}
 	const rejection = invalid(errors);
@@ -224,7 +245,8 @@ function saveContact({ data, body, newId }) {
 	/** @type {Record<string, string>} */
 	const errors = {};
 	if (!isNonEmptyString(body.name)) errors.name = problem(body.name, 'must be a non-empty string');
-	if (!isE164(body.phone)) errors.phone = problem(body.phone, 'must be an E.164 number like +15550001234');
+	if (!isE164(body.phone))
+		errors.phone = problem(body.phone, 'must be an E.164 number like +15550001234');
 	if (body.email !== undefined && !isEmail(body.email)) errors.email = 'must be an email address';
 	const rejection = invalid(errors);
 	if (rejection) return rejection;
@@ -242,20 +264,33 @@ function addCompanyBalance({ data, body, newId }) {
 	const [kind] = amounts;
 	/** @type {Record<string, string>} */
 	const errors = {};
-	if (!isEmail(company.email)) errors['company.email'] = problem(company.email, 'must be an email address');
-	if (company.id !== undefined && !isNonEmptyString(company.id)) errors['company.id'] = 'must be a non-empty string';
+	if (!isEmail(company.email))
+		errors['company.email'] = problem(company.email, 'must be an email address');
+	if (company.id !== undefined && !isNonEmptyString(company.id))
+		errors['company.id'] = 'must be a non-empty string';
 	if (amounts.length !== 1) errors.credits = 'exactly one of credits or minutes is required';
-	else if (!(typeof body[kind] === 'number' && Number.isFinite(body[kind]) && body[kind] > 0)) errors[kind] = 'must be a positive number';
+	else if (!(typeof body[kind] === 'number' && Number.isFinite(body[kind]) && body[kind] > 0))
+		errors[kind] = 'must be a positive number';
 	const rejection = invalid(errors);
 	if (rejection) return rejection;
 
 	const existing = data.companies[company.email];
 	// The optional id is there "for precision": one that contradicts the email finds nothing.
-	if (existing && company.id !== undefined && company.id !== existing.id) return message(404, 'Company not found');
-	const record = existing ?? { id: company.id ?? newId(), email: company.email, name: company.email, credits: 0, minutes: 0 };
+	if (existing && company.id !== undefined && company.id !== existing.id)
+		return message(404, 'Company not found');
+	const record = existing ?? {
+		id: company.id ?? newId(),
+		email: company.email,
+		name: company.email,
+		credits: 0,
+		minutes: 0,
+	};
 	data.companies[company.email] = record;
 	record[kind] += body[kind];
-	return { status: 200, body: { company: { email: record.email, id: record.id }, [kind]: record[kind] } };
+	return {
+		status: 200,
+		body: { company: { email: record.email, id: record.id }, [kind]: record[kind] },
+	};
 }
 
 /** @type {Array<[string, RegExp, (ctx: Context) => Answer]>} */
@@ -284,7 +319,11 @@ function faultReply(fault, rateLimitHeaders) {
 	const headers = { ...(omitRateLimit ? {} : rateLimitHeaders), ...fault.headers };
 	switch (fault.kind) {
 		case 'status':
-			return { status: fault.status, body: fault.body ?? { message: http.STATUS_CODES[fault.status] ?? 'Error' }, headers };
+			return {
+				status: fault.status,
+				body: fault.body ?? { message: http.STATUS_CODES[fault.status] ?? 'Error' },
+				headers,
+			};
 		case 'garbled':
 			return { status: fault.status ?? 200, body: '{"items": [', headers };
 		case 'empty':
@@ -302,20 +341,30 @@ function faultReply(fault, rateLimitHeaders) {
 
 /** @param {Fault} fault */
 function validateFault(fault) {
-	if (!isObject(fault) || !FAULT_KINDS.includes(fault.kind)) throw new TypeError(`fault.kind must be one of ${FAULT_KINDS.join(', ')}`);
-	if (fault.kind === 'status' && !(Number.isInteger(fault.status) && fault.status >= 100 && fault.status <= 599)) {
+	if (!isObject(fault) || !FAULT_KINDS.includes(fault.kind))
+		throw new TypeError(`fault.kind must be one of ${FAULT_KINDS.join(', ')}`);
+	if (
+		fault.kind === 'status' &&
+		!(Number.isInteger(fault.status) && fault.status >= 100 && fault.status <= 599)
+	) {
 		throw new TypeError('a status fault needs an HTTP status (100-599)');
 	}
-	if (fault.kind === 'delay' && !(Number.isFinite(fault.delayMs) && fault.delayMs >= 0)) throw new TypeError('a delay fault needs delayMs >= 0');
-	if (fault.kind === 'body' && fault.body === undefined) throw new TypeError('a body fault needs a body');
-	if (fault.times !== undefined && !(fault.times >= 1)) throw new TypeError('fault.times must be >= 1 (Infinity allowed)');
-	if (fault.after !== undefined && !(Number.isInteger(fault.after) && fault.after >= 0)) throw new TypeError('fault.after must be an integer >= 0');
+	if (fault.kind === 'delay' && !(Number.isFinite(fault.delayMs) && fault.delayMs >= 0))
+		throw new TypeError('a delay fault needs delayMs >= 0');
+	if (fault.kind === 'body' && fault.body === undefined)
+		throw new TypeError('a body fault needs a body');
+	if (fault.times !== undefined && !(fault.times >= 1))
+		throw new TypeError('fault.times must be >= 1 (Infinity allowed)');
+	if (fault.after !== undefined && !(Number.isInteger(fault.after) && fault.after >= 0))
+		throw new TypeError('fault.after must be an integer >= 0');
 }
 
 /** @param {SandboxOptions['rateLimit']} rateLimit */
 function validateRateLimit({ limit, windowMs }) {
-	if (!Number.isInteger(limit) || limit < 0) throw new TypeError('rateLimit.limit must be an integer >= 0');
-	if (!Number.isInteger(windowMs) || windowMs <= 0) throw new TypeError('rateLimit.windowMs must be a positive integer');
+	if (!Number.isInteger(limit) || limit < 0)
+		throw new TypeError('rateLimit.limit must be an integer >= 0');
+	if (!Number.isInteger(windowMs) || windowMs <= 0)
+		throw new TypeError('rateLimit.windowMs must be a positive integer');
 	return { limit, windowMs };
 }
 
@@ -329,30 +378,49 @@ function normalizeLifecycle(lifecycle, currentScale = 1) {
 	if (lifecycle === undefined || lifecycle === true) return { timeScale: currentScale };
 	if (!isObject(lifecycle)) throw new TypeError('lifecycle must be false, true or { timeScale }');
 	const { timeScale = currentScale } = lifecycle;
-	if (typeof timeScale !== 'number' || !Number.isFinite(timeScale) || timeScale < 0) throw new TypeError('lifecycle.timeScale must be a number >= 0');
+	if (typeof timeScale !== 'number' || !Number.isFinite(timeScale) || timeScale < 0)
+		throw new TypeError('lifecycle.timeScale must be a number >= 0');
 	return { timeScale };
 }
 
 /** @param {unknown} offset */
 function validateClockOffset(offset) {
-	if (typeof offset !== 'number' || !Number.isFinite(offset)) throw new TypeError('clockOffsetMs must be a finite number');
+	if (typeof offset !== 'number' || !Number.isFinite(offset))
+		throw new TypeError('clockOffsetMs must be a finite number');
 	return offset;
 }
 
 /** @param {SandboxOptions} options */
 function normalizeOptions(options) {
-	const apiKeys = [...new Set([options.apiKey, ...(options.apiKeys ?? [])].filter((key) => key !== undefined))];
-	if (apiKeys.length === 0 || !apiKeys.every((key) => typeof key === 'string' && /^\S+$/.test(key))) {
+	const apiKeys = [
+		...new Set([options.apiKey, ...(options.apiKeys ?? [])].filter((key) => key !== undefined)),
+	];
+	if (
+		apiKeys.length === 0 ||
+		!apiKeys.every((key) => typeof key === 'string' && /^\S+$/.test(key))
+	) {
 		throw new TypeError('startSandbox needs apiKey (or apiKeys): non-empty strings without spaces');
 	}
 	const { port = 0, pageSize = 20, callCount = 57, latencyMs = 0, log = false } = options;
-	if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError('port must be an integer from 0 to 65535');
-	if (!Number.isInteger(pageSize) || pageSize < 1) throw new TypeError('pageSize must be a positive integer');
+	if (!Number.isInteger(port) || port < 0 || port > 65535)
+		throw new TypeError('port must be an integer from 0 to 65535');
+	if (!Number.isInteger(pageSize) || pageSize < 1)
+		throw new TypeError('pageSize must be a positive integer');
 	if (!Number.isFinite(latencyMs) || latencyMs < 0) throw new TypeError('latencyMs must be >= 0');
 	const rateLimit = validateRateLimit({ limit: 100, windowMs: 60_000, ...options.rateLimit });
 	const lifecycle = normalizeLifecycle(options.lifecycle);
 	const clockOffsetMs = validateClockOffset(options.clockOffsetMs ?? 0);
-	return { apiKeys, port, pageSize, callCount, latencyMs, log: Boolean(log), rateLimit, lifecycle, clockOffsetMs };
+	return {
+		apiKeys,
+		port,
+		pageSize,
+		callCount,
+		latencyMs,
+		log: Boolean(log),
+		rateLimit,
+		lifecycle,
+		clockOffsetMs,
+	};
 }
 
 class Sandbox {
@@ -384,7 +452,8 @@ class Sandbox {
 	/** The last time scale set, kept while the lifecycle is off. */ #timeScale = 1;
 	/** @type {Map<string, Plan>} calls whose timeline has steps left, by id */ #plans = new Map();
 	/** @type {Set<Waiter>} */ #waiters = new Set();
-	/** @type {Set<http.ClientRequest>} deliveries in flight, aborted by close() */ #outgoing = new Set();
+	/** @type {Set<http.ClientRequest>} deliveries in flight, aborted by close() */ #outgoing =
+		new Set();
 
 	/** @param {SandboxOptions} options */
 	constructor(options) {
@@ -443,7 +512,14 @@ class Sandbox {
 	 */
 	inject(fault) {
 		validateFault(fault);
-		const queued = { ...fault, method: fault.method?.toUpperCase(), times: fault.times ?? 1, after: fault.after ?? 0, seen: 0, hits: 0 };
+		const queued = {
+			...fault,
+			method: fault.method?.toUpperCase(),
+			times: fault.times ?? 1,
+			after: fault.after ?? 0,
+			seen: 0,
+			hits: 0,
+		};
 		this.faults.push(queued);
 		return queued;
 	}
@@ -515,7 +591,8 @@ class Sandbox {
 	waitForStatus(id, status, timeoutMs = 10_000) {
 		const call = this.#data.calls.find((candidate) => candidate.id === id);
 		if (!call) return Promise.reject(new Error(`waitForStatus: the sandbox has no call ${id}`));
-		if (call.status === status || this.transitions.some((t) => t.id === id && t.status === status)) return Promise.resolve(structuredClone(call));
+		if (call.status === status || this.transitions.some((t) => t.id === id && t.status === status))
+			return Promise.resolve(structuredClone(call));
 		return new Promise((resolve, reject) => {
 			/** @type {Waiter} */
 			const waiter = {
@@ -523,10 +600,17 @@ class Sandbox {
 				status,
 				resolve,
 				reject,
-				timer: setTimeout(() => {
-					this.#waiters.delete(waiter);
-					reject(new Error(`waitForStatus: call ${id} did not reach "${status}" within ${timeoutMs} ms (it is "${call.status}")`));
-				}, Math.min(timeoutMs, MAX_TIMER_MS)),
+				timer: setTimeout(
+					() => {
+						this.#waiters.delete(waiter);
+						reject(
+							new Error(
+								`waitForStatus: call ${id} did not reach "${status}" within ${timeoutMs} ms (it is "${call.status}")`,
+							),
+						);
+					},
+					Math.min(timeoutMs, MAX_TIMER_MS),
+				),
 			};
 			waiter.timer.unref();
 			this.#waiters.add(waiter);
@@ -556,9 +640,11 @@ class Sandbox {
 	 */
 	deliver(event, { statusOverride } = {}) {
 		const body = statusOverride === undefined ? event : { ...event, status: statusOverride };
-		const agentId = isObject(body.agent) ? body.agent.id : body.agent ?? body.agent_id;
+		const agentId = isObject(body.agent) ? body.agent.id : (body.agent ?? body.agent_id);
 		const targets = this.#data.hooks.filter(
-			(hook) => hook.status.includes(body.status) && (hook.agents.length === 0 || hook.agents.includes(agentId)),
+			(hook) =>
+				hook.status.includes(body.status) &&
+				(hook.agents.length === 0 || hook.agents.includes(agentId)),
 		);
 		return Promise.all(targets.map((hook) => this.deliverRaw(hook.hookUrl, JSON.stringify(body))));
 	}
@@ -583,21 +669,34 @@ class Sandbox {
 			if (url.protocol !== 'http:' || !LOOPBACK_HOSTS.has(url.hostname)) {
 				return fail('not delivered: the sandbox only delivers to http:// loopback URLs');
 			}
-			const headers = { 'content-length': Buffer.byteLength(rawBody), 'user-agent': 'Awaz-Sandbox-Webhooks' };
+			const headers = {
+				'content-length': Buffer.byteLength(rawBody),
+				'user-agent': 'Awaz-Sandbox-Webhooks',
+			};
 			if (contentType !== null) headers['content-type'] = contentType;
 			// agent: false = a fresh connection that closes, so no pooled socket outlives the test.
 			/** @type {http.ClientRequest} */
-			const request = http.request(url, { method: 'POST', agent: false, timeout: DELIVERY_TIMEOUT_MS, headers }, (response) => {
-				const chunks = [];
-				response.on('data', (chunk) => chunks.push(chunk));
-				response.on('error', (error) => fail(error.message));
-				response.on('end', () => {
-					const text = Buffer.concat(chunks).toString('utf8');
-					const parsed = parseJson(text);
-					resolve({ hookUrl, status: response.statusCode ?? 0, body: parsed.ok && text !== '' ? parsed.value : text });
-				});
-			});
-			request.on('timeout', () => request.destroy(new Error(`timed out after ${DELIVERY_TIMEOUT_MS} ms`)));
+			const request = http.request(
+				url,
+				{ method: 'POST', agent: false, timeout: DELIVERY_TIMEOUT_MS, headers },
+				(response) => {
+					const chunks = [];
+					response.on('data', (chunk) => chunks.push(chunk));
+					response.on('error', (error) => fail(error.message));
+					response.on('end', () => {
+						const text = Buffer.concat(chunks).toString('utf8');
+						const parsed = parseJson(text);
+						resolve({
+							hookUrl,
+							status: response.statusCode ?? 0,
+							body: parsed.ok && text !== '' ? parsed.value : text,
+						});
+					});
+				},
+			);
+			request.on('timeout', () =>
+				request.destroy(new Error(`timed out after ${DELIVERY_TIMEOUT_MS} ms`)),
+			);
 			request.on('error', (error) => fail(error.message));
 			request.on('close', () => this.#outgoing.delete(request));
 			this.#outgoing.add(request);
@@ -645,7 +744,10 @@ class Sandbox {
 			};
 			this.requests.push(entry);
 			this.#handle(entry, parsed.ok)
-				.catch((error) => ({ status: 500, body: { message: 'Sandbox error', error: String(error?.stack ?? error) } }))
+				.catch((error) => ({
+					status: 500,
+					body: { message: 'Sandbox error', error: String(error?.stack ?? error) },
+				}))
 				.then((reply) => this.#send(req, res, entry, reply));
 		});
 	}
@@ -665,7 +767,11 @@ class Sandbox {
 
 		const quota = this.#consumeQuota(token, entry.time + this.#clockOffsetMs);
 		if (quota.exceeded) {
-			return { status: 429, body: { message: 'Too Many Requests' }, headers: { ...quota.headers, 'retry-after': quota.retryAfter } };
+			return {
+				status: 429,
+				body: { message: 'Too Many Requests' },
+				headers: { ...quota.headers, 'retry-after': quota.retryAfter },
+			};
 		}
 		const fault = this.#takeFault(entry);
 		if (fault?.kind === 'delay') {
@@ -680,7 +786,9 @@ class Sandbox {
 
 	/** @param {LoggedRequest} entry @param {boolean} bodyIsJson @returns {Answer} */
 	#route(entry, bodyIsJson) {
-		const route = ROUTES.find(([method, pattern]) => method === entry.method && pattern.test(entry.path));
+		const route = ROUTES.find(
+			([method, pattern]) => method === entry.method && pattern.test(entry.path),
+		);
 		if (!route) return message(404, 'Not found');
 		if (!bodyIsJson) return message(400, 'Invalid JSON body');
 		const [, pattern, handler] = route;
@@ -701,7 +809,13 @@ class Sandbox {
 		const steps = timelineFor(call.contact.phone);
 		if (steps.length === 0) return;
 		/** @type {Plan} */
-		const plan = { call, startMs: Math.max(Date.now(), Date.parse(call.datetime)), steps, next: 0, timer: null };
+		const plan = {
+			call,
+			startMs: Math.max(Date.now(), Date.parse(call.datetime)),
+			steps,
+			next: 0,
+			timer: null,
+		};
 		this.#plans.set(call.id, plan);
 		this.#arm(plan);
 	}
@@ -711,12 +825,15 @@ class Sandbox {
 		if (plan.timer) clearTimeout(plan.timer);
 		const timeScale = this.#lifecycle?.timeScale ?? 1;
 		const at = plan.startMs + plan.steps[plan.next].offsetMs * timeScale;
-		plan.timer = setTimeout(() => {
-			plan.timer = null;
-			// Timers may fire a millisecond early, and long waits come in pieces: never step before `at`.
-			if (Date.now() < at) this.#arm(plan);
-			else this.#advance(plan);
-		}, Math.min(Math.max(0, at - Date.now()), MAX_TIMER_MS));
+		plan.timer = setTimeout(
+			() => {
+				plan.timer = null;
+				// Timers may fire a millisecond early, and long waits come in pieces: never step before `at`.
+				if (Date.now() < at) this.#arm(plan);
+				else this.#advance(plan);
+			},
+			Math.min(Math.max(0, at - Date.now()), MAX_TIMER_MS),
+		);
 		plan.timer.unref();
 	}
 
@@ -731,14 +848,32 @@ class Sandbox {
 		call.status = status;
 		if (status === 'outcome') call.extracted_variables = outcomeVariables(call);
 		/** @type {Transition} */
-		const transition = { id: call.id, agent: call.agent, status, time: Date.now(), deliveries: null, deliveredAt: null };
+		const transition = {
+			id: call.id,
+			agent: call.agent,
+			status,
+			time: Date.now(),
+			deliveries: null,
+			deliveredAt: null,
+		};
 		this.transitions.push(transition);
 		const delivered = this.deliver(structuredClone(call)).then((deliveries) => {
 			transition.deliveries = deliveries;
 			transition.deliveredAt = Date.now();
 			if (this.#options.log) {
-				const sent = deliveries.map(({ hookUrl, status: answer, error }) => ({ hookUrl, status: answer, ...(error ? { error } : {}) }));
-				console.log(JSON.stringify({ time: new Date(transition.time).toISOString(), call: call.id, status, deliveries: sent }));
+				const sent = deliveries.map(({ hookUrl, status: answer, error }) => ({
+					hookUrl,
+					status: answer,
+					...(error ? { error } : {}),
+				}));
+				console.log(
+					JSON.stringify({
+						time: new Date(transition.time).toISOString(),
+						call: call.id,
+						status,
+						deliveries: sent,
+					}),
+				);
 			}
 			return deliveries;
 		});
@@ -760,7 +895,9 @@ class Sandbox {
 	#rejectWaiters(why) {
 		this.#waiters.forEach((waiter) => {
 			clearTimeout(waiter.timer);
-			waiter.reject(new Error(`waitForStatus: ${why} before call ${waiter.id} reached "${waiter.status}"`));
+			waiter.reject(
+				new Error(`waitForStatus: ${why} before call ${waiter.id} reached "${waiter.status}"`),
+			);
 		});
 		this.#waiters.clear();
 	}
@@ -822,7 +959,12 @@ class Sandbox {
 			entry.status = 0;
 			req.socket.destroy();
 		} else {
-			const payload = reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+			const payload =
+				reply.body === undefined
+					? ''
+					: typeof reply.body === 'string'
+						? reply.body
+						: JSON.stringify(reply.body);
 			/** @type {Record<string, string | number>} */
 			const headers = reply.body === undefined ? {} : { 'content-type': 'application/json' };
 			for (const [name, value] of Object.entries(reply.headers ?? {})) {
@@ -831,14 +973,23 @@ class Sandbox {
 			}
 			headers['content-length'] = Buffer.byteLength(payload);
 			// Node dates every answer by the real clock; a sandbox whose clock is off says its own time.
-			if (this.#clockOffsetMs !== 0 && !('date' in headers)) headers.date = new Date(Date.now() + this.#clockOffsetMs).toUTCString();
+			if (this.#clockOffsetMs !== 0 && !('date' in headers))
+				headers.date = new Date(Date.now() + this.#clockOffsetMs).toUTCString();
 			entry.status = reply.status;
 			// The client may have given up (timeout tests); writing to a closed socket is harmless.
 			res.writeHead(reply.status, headers).end(payload);
 		}
 		if (this.#options.log) {
 			const { method, path, status, time } = entry;
-			console.log(JSON.stringify({ time: new Date(time).toISOString(), method, path, status, ms: Date.now() - time }));
+			console.log(
+				JSON.stringify({
+					time: new Date(time).toISOString(),
+					method,
+					path,
+					status,
+					ms: Date.now() - time,
+				}),
+			);
 		}
 	}
 

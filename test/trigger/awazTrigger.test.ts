@@ -34,12 +34,19 @@ const saved = (lifecycle: ReturnType<typeof triggerLifecycle>) =>
 
 describe('Awaz Trigger: the subscription', () => {
 	it('activating subscribes the production URL: one GET, then one POST with the filters', async () => {
-		const trigger = triggerLifecycle(t.env, { statuses: ['outcome', 'failed'], agentIds: [AGENT_ID] });
+		const trigger = triggerLifecycle(t.env, {
+			statuses: ['outcome', 'failed'],
+			agentIds: [AGENT_ID],
+		});
 		expect(trigger.url).toBe(PRODUCTION_URL);
 
 		expect(await trigger.activate()).toBe(true);
 
-		const subscription = { hookUrl: PRODUCTION_URL, agents: [AGENT_ID], status: ['outcome', 'failed'] };
+		const subscription = {
+			hookUrl: PRODUCTION_URL,
+			agents: [AGENT_ID],
+			status: ['outcome', 'failed'],
+		};
 		expectRequests(t.sb, [
 			{ method: 'GET', path: HOOKS },
 			{ method: 'POST', path: HOOKS, body: subscription },
@@ -51,7 +58,9 @@ describe('Awaz Trigger: the subscription', () => {
 	it('subscribes all seven statuses and all agents by default', async () => {
 		await triggerLifecycle(t.env, {}).activate();
 
-		expect(t.sb.state.hooks).toEqual([{ hookUrl: PRODUCTION_URL, agents: [], status: [...STATUSES] }]);
+		expect(t.sb.state.hooks).toEqual([
+			{ hookUrl: PRODUCTION_URL, agents: [], status: [...STATUSES] },
+		]);
 	});
 
 	it('activating again finds the subscription and posts nothing', async () => {
@@ -110,7 +119,9 @@ describe('Awaz Trigger: the subscription', () => {
 		expect(await triggerLifecycle(t.env, ALL).activate()).toBe(true);
 
 		expect(t.sb.requests.map((request) => request.method)).toEqual(['GET', 'DELETE', 'POST']);
-		expect(t.sb.state.hooks).toEqual([{ hookUrl: PRODUCTION_URL, agents: [], status: [...STATUSES] }]);
+		expect(t.sb.state.hooks).toEqual([
+			{ hookUrl: PRODUCTION_URL, agents: [], status: [...STATUSES] },
+		]);
 	});
 
 	it('does not count a URL that Awaz lists twice as subscribed', async () => {
@@ -152,7 +163,9 @@ describe('Awaz Trigger: the subscription', () => {
 
 		await expect(trigger.deactivate()).rejects.toMatchObject({
 			message: expect.stringMatching(
-				new RegExp(`^Could not delete the call-event subscription for ${PRODUCTION_URL} at Awaz: Awaz failed on DELETE /v1/hooks/calls \\(500\\)`),
+				new RegExp(
+					`^Could not delete the call-event subscription for ${PRODUCTION_URL} at Awaz: Awaz failed on DELETE /v1/hooks/calls \\(500\\)`,
+				),
 			),
 			description: expect.stringContaining('Awaz may keep sending call events to this URL'),
 			httpCode: '500',
@@ -208,7 +221,12 @@ describe('Awaz Trigger: deliveries', () => {
 		unknown_field: null,
 	});
 	const deliver = (body: unknown, parameters: IDataObject = ALL, contentType?: string | null) =>
-		deliverToTrigger(t.env, parameters, typeof body === 'string' ? body : JSON.stringify(body), contentType);
+		deliverToTrigger(
+			t.env,
+			parameters,
+			typeof body === 'string' ? body : JSON.stringify(body),
+			contentType,
+		);
 	const items = (execution?: INodeExecutionData[][]) => execution?.[0].map((item) => item.json);
 
 	it('a matching event starts one execution whose one item is the payload, unchanged', async () => {
@@ -226,7 +244,11 @@ describe('Awaz Trigger: deliveries', () => {
 	});
 
 	it('an array body gives one item per element', async () => {
-		const events = [call(), { ...call(), id: 'second', status: 'outcome' }, { ...call(), id: 'third' }];
+		const events = [
+			call(),
+			{ ...call(), id: 'second', status: 'outcome' },
+			{ ...call(), id: 'third' },
+		];
 
 		const outcome = await deliver(events);
 
@@ -236,13 +258,18 @@ describe('Awaz Trigger: deliveries', () => {
 	it('keeps only the elements of an array that match', async () => {
 		const wanted = call();
 
-		const outcome = await deliver([{ ...call(), status: 'pickup' }, wanted], { statuses: ['completed'] });
+		const outcome = await deliver([{ ...call(), status: 'pickup' }, wanted], {
+			statuses: ['completed'],
+		});
 
 		expect(items(outcome.execution)).toEqual([wanted]);
 	});
 
 	it('an event with a status the trigger does not listen for is acknowledged with 200 and starts nothing', async () => {
-		const outcome = await deliver({ ...call(), status: 'voicemail' }, { statuses: ['outcome', 'completed'] });
+		const outcome = await deliver(
+			{ ...call(), status: 'voicemail' },
+			{ statuses: ['outcome', 'completed'] },
+		);
 
 		expect(outcome).toEqual({
 			status: 200,
@@ -255,16 +282,22 @@ describe('Awaz Trigger: deliveries', () => {
 		['agent', (id: string) => ({ agent: id })],
 		['agent.id', (id: string) => ({ agent: { id, name: 'Support Agent' } })],
 		['agent_id', (id: string) => ({ agent: undefined, agent_id: id })],
-	])('an event from another agent (%s) is acknowledged with 200 and starts nothing', async (_form, agentOf) => {
-		const parameters = { statuses: [...STATUSES], agentIds: [AGENT_ID] };
+	])(
+		'an event from another agent (%s) is acknowledged with 200 and starts nothing',
+		async (_form, agentOf) => {
+			const parameters = { statuses: [...STATUSES], agentIds: [AGENT_ID] };
 
-		const other = await deliver({ ...call(), ...agentOf(otherAgent()) }, parameters);
-		const mine = await deliver({ ...call(), ...agentOf(AGENT_ID) }, parameters);
+			const other = await deliver({ ...call(), ...agentOf(otherAgent()) }, parameters);
+			const mine = await deliver({ ...call(), ...agentOf(AGENT_ID) }, parameters);
 
-		expect(other).toMatchObject({ status: 200, body: expect.stringContaining('and ignored: its agent') });
-		expect(other.execution).toBeUndefined();
-		expect(mine.execution?.[0]).toHaveLength(1);
-	});
+			expect(other).toMatchObject({
+				status: 200,
+				body: expect.stringContaining('and ignored: its agent'),
+			});
+			expect(other.execution).toBeUndefined();
+			expect(mine.execution?.[0]).toHaveLength(1);
+		},
+	);
 
 	it('lets through an event that names no status or agent (Awaz filtered it already)', async () => {
 		const bare = { id: '674b1c995e504fadc9b6fab9', summary: 'Call finished' };
@@ -275,7 +308,11 @@ describe('Awaz Trigger: deliveries', () => {
 	});
 
 	it('acknowledges an empty array and starts nothing', async () => {
-		expect(await deliver([])).toEqual({ status: 200, body: `${RECEIVED}: the list was empty`, writtenByNode: false });
+		expect(await deliver([])).toEqual({
+			status: 200,
+			body: `${RECEIVED}: the list was empty`,
+			writtenByNode: false,
+		});
 	});
 
 	it.each([
@@ -320,16 +357,23 @@ describe('Awaz Trigger: deliveries', () => {
 		const response = new RecordedResponse();
 		const context = webhookContext(t.env, ALL, request, response);
 
-		const result = await t.env.nodeTypes.getByNameAndVersion(AWAZ_TRIGGER_NODE, 1).webhook!.call(context);
+		const result = await t.env.nodeTypes
+			.getByNameAndVersion(AWAZ_TRIGGER_NODE, 1)
+			.webhook!.call(context);
 
 		expect(result).toEqual({ noWebhookResponse: true });
-		expect(response).toMatchObject({ statusCode: 400, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+		expect(response).toMatchObject({
+			statusCode: 400,
+			headers: { 'content-type': 'text/plain; charset=utf-8' },
+		});
 	});
 
 	it('works the same on the test URL ("Listen for test event")', async () => {
 		const event = call();
 
-		const outcome = await deliverToTrigger(t.env, ALL, JSON.stringify(event), 'application/json', { isTest: true });
+		const outcome = await deliverToTrigger(t.env, ALL, JSON.stringify(event), 'application/json', {
+			isTest: true,
+		});
 
 		expect(items(outcome.execution)).toEqual([event]);
 	});
@@ -372,7 +416,9 @@ describe('Awaz Trigger: Awaz → n8n, end to end on loopback', () => {
 		const trigger = triggerLifecycle(t.env, parameters, { baseUrl: base });
 		await trigger.activate();
 		const hookUrl = `${base}/webhook/${WEBHOOK_ID}/webhook`;
-		expect(t.sb.state.hooks).toEqual([{ hookUrl, agents: [AGENT_ID], status: ['completed', 'outcome'] }]);
+		expect(t.sb.state.hooks).toEqual([
+			{ hookUrl, agents: [AGENT_ID], status: ['completed', 'outcome'] },
+		]);
 
 		const event = { ...t.sb.fixtures.calls[2], status: 'completed', agent: AGENT_ID };
 		expect(await t.sb.deliver(event)).toEqual([{ hookUrl, status: 200, body: RECEIVED }]);
@@ -384,13 +430,17 @@ describe('Awaz Trigger: Awaz → n8n, end to end on loopback', () => {
 		const stray = await t.sb.deliverRaw(hookUrl, JSON.stringify({ ...event, status: 'pickup' }));
 		expect(stray).toMatchObject({ status: 200, body: expect.stringContaining('and ignored') });
 		expect(await t.sb.deliverRaw(hookUrl, '{"id": ')).toMatchObject({ status: 422 });
-		expect(await t.sb.deliverRaw(hookUrl, 'call completed', 'text/plain')).toMatchObject({ status: 400 });
+		expect(await t.sb.deliverRaw(hookUrl, 'call completed', 'text/plain')).toMatchObject({
+			status: 400,
+		});
 		expect(executions).toHaveLength(1);
 
 		await trigger.deactivate();
 		expect(t.sb.state.hooks).toEqual([]);
 		expect(await t.sb.deliver(event)).toEqual([]);
 		expect(executions).toHaveLength(1);
-		expect(t.sb.requests.every((request) => request.headers.authorization === `Bearer ${API_KEY}`)).toBe(true);
+		expect(
+			t.sb.requests.every((request) => request.headers.authorization === `Bearer ${API_KEY}`),
+		).toBe(true);
 	});
 });

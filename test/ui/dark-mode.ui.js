@@ -31,10 +31,15 @@ test('dark mode: the canvas and the node panel show the dark Awaz icon', async (
 	});
 	expect((r + g + b) / 3).toBeLessThan(96);
 	await page.getByTestId('workflow-import-input').setInputFiles(OWN_EXAMPLE);
-	const node = page.getByTestId('canvas-node').filter({ hasText: 'Schedule an AI phone call' }).first();
+	const node = page
+		.getByTestId('canvas-node')
+		.filter({ hasText: 'Schedule an AI phone call' })
+		.first();
 	await expect(node.locator('img').first().getAttribute('src')).resolves.toMatch(DARK_ICON);
 	await page.getByTestId('node-creator-plus-button').click();
 	await ui.searchNodes(page, 'Awaz');
-	const item = page.getByTestId('node-creator-action-item').filter({ has: ui.creatorItem(page, 'Awaz') });
+	const item = page
+		.getByTestId('node-creator-action-item')
+		.filter({ has: ui.creatorItem(page, 'Awaz') });
 	await expect(item.locator('img').first().getAttribute('src')).resolves.toMatch(DARK_ICON);
 });

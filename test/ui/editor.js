@@ -39,9 +39,16 @@ let shotCount = 0;
 async function screenshot(page, name) {
 	const { artifactsDir } = await getUiEnv();
 	shotCount += 1;
-	const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 90);
+	const slug = name
+		.toLowerCase()
+		.replace(/[^a-z0-9]+/g, '-')
+		.replace(/^-|-$/g, '')
+		.slice(0, 90);
 	const suite = path.basename(expect.getState().testPath ?? 'ui', '.ui.js');
-	const file = path.join(artifactsDir, `${suite}-${String(shotCount).padStart(2, '0')}-${slug}.png`);
+	const file = path.join(
+		artifactsDir,
+		`${suite}-${String(shotCount).padStart(2, '0')}-${slug}.png`,
+	);
 	await page.screenshot({ path: file }).catch(() => undefined);
 	return file;
 }
@@ -69,7 +76,9 @@ async function searchNodes(page, text) {
 
 /** A node-panel item (node or action) by its exact name. */
 function creatorItem(page, name) {
-	return page.getByTestId('node-creator-item-name').filter({ hasText: new RegExp(`^${escape(name)}$`) });
+	return page
+		.getByTestId('node-creator-item-name')
+		.filter({ hasText: new RegExp(`^${escape(name)}$`) });
 }
 
 /** The parameter input of `name` in the open node details view. */
@@ -86,13 +95,17 @@ async function fillParam(page, name, value) {
 }
 
 async function expectValue(input, value) {
-	await input.page().waitForFunction(([el, v]) => el.value === v, [await input.elementHandle(), value]);
+	await input
+		.page()
+		.waitForFunction(([el, v]) => el.value === v, [await input.elementHandle(), value]);
 }
 
 /** Chooses `option` in an options parameter (Resource, Operation …). */
 async function chooseOption(page, name, option) {
 	await param(page, name).click();
-	const item = page.locator('.el-select-dropdown__item:visible').filter({ has: page.getByText(option, { exact: true }) });
+	const item = page
+		.locator('.el-select-dropdown__item:visible')
+		.filter({ has: page.getByText(option, { exact: true }) });
 	await item.first().click();
 	await expectOptionShown(page, name, option);
 }
@@ -108,10 +121,17 @@ async function waitForShown(locator, text) {
 
 /** Resolves once `locator` shows one of `texts` (as waitForShown); returns which. */
 async function waitForShownAny(locator, texts) {
-	const handle = await locator.page().waitForFunction(
-		([el, want]) => want.find((v) => [...el.querySelectorAll('input')].some((i) => i.value === v) || el.innerText.includes(v)),
-		[await locator.elementHandle(), texts],
-	);
+	const handle = await locator
+		.page()
+		.waitForFunction(
+			([el, want]) =>
+				want.find(
+					(v) =>
+						[...el.querySelectorAll('input')].some((i) => i.value === v) ||
+						el.innerText.includes(v),
+				),
+			[await locator.elementHandle(), texts],
+		);
 	return handle.jsonValue();
 }
 
@@ -130,20 +150,25 @@ async function filterList(page, text, expected) {
 	const search = page.getByTestId('rlc-search');
 	const isInput = await search.evaluate((el) => el.tagName === 'INPUT');
 	await (isInput ? search : search.locator('input')).fill(text);
-	await page.waitForFunction(
-		(want) => {
-			const shown = [...document.querySelectorAll('[data-test-id="rlc-item"]')].map((el) => el.innerText.trim());
-			return shown.length === want.length && want.every((w, i) => shown[i] === w);
-		},
-		expected,
-	);
+	await page.waitForFunction((want) => {
+		const shown = [...document.querySelectorAll('[data-test-id="rlc-item"]')].map((el) =>
+			el.innerText.trim(),
+		);
+		return shown.length === want.length && want.every((w, i) => shown[i] === w);
+	}, expected);
 	return page.getByTestId('rlc-item').allInnerTexts();
 }
 
 /** Clicks "Execute step" in the node details view and waits for the run's success or error mark. */
 async function executeStep(page) {
 	await page.getByTestId('ndv').getByTestId('node-execute-button').click();
-	await page.getByTestId('output-panel').locator('[data-test-id="node-run-status-success"], [data-test-id="node-run-status-danger"], [data-test-id="node-error-message"]').first().waitFor();
+	await page
+		.getByTestId('output-panel')
+		.locator(
+			'[data-test-id="node-run-status-success"], [data-test-id="node-run-status-danger"], [data-test-id="node-error-message"]',
+		)
+		.first()
+		.waitFor();
 }
 
 /** Output panel's text. */

@@ -19,7 +19,9 @@ function expectedActions() {
 }
 
 function triggerDescription() {
-	const { AwazTrigger } = require(path.join(PACKAGE_DIR, 'dist', 'nodes', 'AwazTrigger', 'AwazTrigger.node.js'));
+	const { AwazTrigger } = require(
+		path.join(PACKAGE_DIR, 'dist', 'nodes', 'AwazTrigger', 'AwazTrigger.node.js'),
+	);
 	return new AwazTrigger().description.description;
 }
 
@@ -53,27 +55,51 @@ describe('node panel', () => {
 		await ui.newWorkflow(page);
 		await page.getByTestId('canvas-plus-button').click();
 		await ui.searchNodes(page, 'Awaz');
-		const item = page.getByTestId('node-creator-action-item').filter({ has: ui.creatorItem(page, 'Awaz') });
+		const item = page
+			.getByTestId('node-creator-action-item')
+			.filter({ has: ui.creatorItem(page, 'Awaz') });
 		await item.waitFor();
-		await expect(item.locator('img').first().getAttribute('src')).resolves.toMatch(/\/icons\/n8n-nodes-awaz\/dist\/icons\/awaz\.svg$/);
+		await expect(item.locator('img').first().getAttribute('src')).resolves.toMatch(
+			/\/icons\/n8n-nodes-awaz\/dist\/icons\/awaz\.svg$/,
+		);
 		await ui.creatorItem(page, 'Awaz').click();
 		// The Awaz Trigger is listed under the package as its trigger.
 		await page.getByTestId('node-creator').getByText('Triggers (1)').waitFor();
-		await page.getByTestId('node-creator').getByText('On new Awaz event', { exact: true }).waitFor();
+		await page
+			.getByTestId('node-creator')
+			.getByText('On new Awaz event', { exact: true })
+			.waitFor();
 	});
 
 	test('the Awaz Trigger shows its statuses (all 7 by default) and agents (none)', async () => {
 		await page.getByTestId('node-creator').getByText('On new Awaz event', { exact: true }).click();
 		const ndv = page.getByTestId('ndv');
-		await ndv.getByTestId('node-title-container').getByTestId('inline-edit-preview').getByText('Awaz Trigger', { exact: true }).waitFor();
+		await ndv
+			.getByTestId('node-title-container')
+			.getByTestId('inline-edit-preview')
+			.getByText('Awaz Trigger', { exact: true })
+			.waitFor();
 		const statuses = ui.param(page, 'statuses');
-		for (const status of ['Outcome', 'Pickup', 'Busy', 'Completed', 'Voicemail', 'Failed', 'Canceled']) {
+		for (const status of [
+			'Outcome',
+			'Pickup',
+			'Busy',
+			'Completed',
+			'Voicemail',
+			'Failed',
+			'Canceled',
+		]) {
 			await statuses.getByText(status, { exact: true }).waitFor();
 		}
 		// No agent chosen: the select shows its placeholder.
-		await expect(ui.param(page, 'agentIds').innerText()).resolves.not.toMatch(/Assistant|Agent|Clínica/);
+		await expect(ui.param(page, 'agentIds').innerText()).resolves.not.toMatch(
+			/Assistant|Agent|Clínica/,
+		);
 		// n8n picks an Awaz API credential by itself (there are two, both on the sandbox).
-		await ui.waitForShownAny(ndv.getByTestId('node-credentials-select'), ['Awaz sandbox', 'Awaz account']);
+		await ui.waitForShownAny(ndv.getByTestId('node-credentials-select'), [
+			'Awaz sandbox',
+			'Awaz account',
+		]);
 	});
 
 	test('listening for a test event subscribes the test URL at Awaz; an event becomes the output; the subscription goes', async () => {
@@ -83,14 +109,27 @@ describe('node panel', () => {
 		const hook = await eventually('the test URL subscribed at the sandbox', () =>
 			env.sandbox.state.hooks.find((h) => h.hookUrl.includes('/webhook-test/')),
 		);
-		expect(hook.status).toEqual(['outcome', 'pickup', 'busy', 'completed', 'voicemail', 'failed', 'canceled']);
+		expect(hook.status).toEqual([
+			'outcome',
+			'pickup',
+			'busy',
+			'completed',
+			'voicemail',
+			'failed',
+			'canceled',
+		]);
 		expect(hook.agents).toEqual([]);
 
 		const event = {
 			id: '674b1c995e504fadc9b6fab9',
 			status: 'completed',
 			agent: AGENT_ID,
-			contact: { id: '674b1c995e504fadc9b6fab8', name: 'Browser Test', phone: '+14155550123', email: 'browser@example.com' },
+			contact: {
+				id: '674b1c995e504fadc9b6fab8',
+				name: 'Browser Test',
+				phone: '+14155550123',
+				email: 'browser@example.com',
+			},
 			extracted_variables: { interested: 'yes' },
 		};
 		const [delivery] = await env.sandbox.deliver(event);
@@ -99,7 +138,10 @@ describe('node panel', () => {
 		await output.getByTestId('node-run-status-success').waitFor();
 		await output.getByText('Browser Test').first().waitFor();
 		await output.getByText('674b1c995e504fadc9b6fab9').first().waitFor();
-		await eventually('the test subscription deleted at the sandbox', () => !env.sandbox.state.hooks.some((h) => h.hookUrl.includes('/webhook-test/')));
+		await eventually(
+			'the test subscription deleted at the sandbox',
+			() => !env.sandbox.state.hooks.some((h) => h.hookUrl.includes('/webhook-test/')),
+		);
 		expect(env.sandbox.requests.map((r) => r.method)).toContain('DELETE');
 	});
 
@@ -129,7 +171,10 @@ describe('node panel', () => {
 
 describe('credentials', () => {
 	test('a new Awaz API credential passes its test with the sandbox key', async () => {
-		await page.getByTestId('node-creator').getByText('Schedule an AI phone call', { exact: true }).click();
+		await page
+			.getByTestId('node-creator')
+			.getByText('Schedule an AI phone call', { exact: true })
+			.click();
 		const ndv = page.getByTestId('ndv');
 		await ndv.getByTestId('node-credentials-select').click();
 		await page.getByTestId('node-credentials-select-item-new').click();
@@ -139,7 +184,9 @@ describe('credentials', () => {
 		await ui.fillInModal(modal, 'baseUrl', env.sandbox.url);
 		await modal.getByTestId('credential-save-button').click();
 		// Saving tests the credential; from a node, a passing test also closes the modal.
-		await modal.waitFor({ state: 'hidden' }).catch(() => modal.getByText('Connection tested successfully').waitFor());
+		await modal
+			.waitFor({ state: 'hidden' })
+			.catch(() => modal.getByText('Connection tested successfully').waitFor());
 		await ndv.getByTestId('credential-edit-button').click();
 		await modal.getByText('Connection tested successfully').waitFor();
 	});
@@ -163,7 +210,11 @@ describe('Call → Schedule', () => {
 		await page.getByTestId(`node-credentials-select-item-${env.credential.id}`).click();
 		await ui.waitForShown(ndv.getByTestId('node-credentials-select'), env.credential.name);
 
-		expect(await ui.openList(page, 'agentId')).toEqual(['Sales Assistant', 'Support Agent', 'Recepción Clínica']);
+		expect(await ui.openList(page, 'agentId')).toEqual([
+			'Sales Assistant',
+			'Support Agent',
+			'Recepción Clínica',
+		]);
 		expect(await ui.filterList(page, 'sup', ['Support Agent'])).toEqual(['Support Agent']);
 		await page.getByTestId('rlc-item').filter({ hasText: 'Support Agent' }).click();
 
@@ -183,7 +234,10 @@ describe('Call → Schedule', () => {
 		await output.getByText('Jane Doe').first().waitFor();
 		const created = env.sandbox.state.calls.at(-1);
 		expect(created.contact).toMatchObject({ name: 'Jane Doe', phone: '+14155550123' });
-		expect(created).toMatchObject({ agent: '670000000000000000000102', from: '66247463179840c558c9dd93' });
+		expect(created).toMatchObject({
+			agent: '670000000000000000000102',
+			from: '66247463179840c558c9dd93',
+		});
 		await output.getByText(created.id).first().waitFor();
 	});
 
@@ -192,7 +246,11 @@ describe('Call → Schedule', () => {
 		env.sandbox.clearLog();
 		await ui.executeStep(page);
 		const error = ui.outputPanel(page).getByTestId('node-error-message');
-		await error.getByText(/^The "Phone Number" field "555-12" is not a phone number in international E\.164 format/).waitFor();
+		await error
+			.getByText(
+				/^The "Phone Number" field "555-12" is not a phone number in international E\.164 format/,
+			)
+			.waitFor();
 		expect(env.sandbox.requests.filter((r) => r.method === 'POST')).toEqual([]);
 	});
 });
@@ -206,7 +264,9 @@ describe('reading calls', () => {
 		await page.getByTestId('rlc-item').last().scrollIntoViewIfNeeded();
 		await page.getByTestId('rlc-item').nth(first.length).waitFor();
 		const call = env.sandbox.state.calls[4]; // "Contact 005"
-		const shown = await ui.filterList(page, call.contact.name, [`${call.contact.name} ${call.contact.phone} (${call.status})`]);
+		const shown = await ui.filterList(page, call.contact.name, [
+			`${call.contact.name} ${call.contact.phone} (${call.status})`,
+		]);
 		expect(shown).toHaveLength(1);
 		await page.getByTestId('rlc-item').first().click();
 		await ui.executeStep(page);
@@ -222,7 +282,10 @@ describe('reading calls', () => {
 		const isInput = await search.evaluate((el) => el.tagName === 'INPUT');
 		await (isInput ? search : search.locator('input')).fill(call.contact.name);
 		// n8n keeps the chosen call (Contact 005) pinned on top; the match is listed below it.
-		await page.getByTestId('rlc-item').getByText(`${call.contact.name} ${call.contact.phone} (${call.status})`, { exact: true }).waitFor();
+		await page
+			.getByTestId('rlc-item')
+			.getByText(`${call.contact.name} ${call.contact.phone} (${call.status})`, { exact: true })
+			.waitFor();
 		await page.keyboard.press('Escape');
 	});
 
@@ -233,7 +296,9 @@ describe('reading calls', () => {
 		await ui.executeStep(page);
 		const output = ui.outputPanel(page);
 		await output.getByTestId('node-run-status-success').waitFor();
-		await output.getByTestId('ndv-items-count').getByText(`${env.sandbox.state.calls.length} items`).waitFor();
+		await output
+			.getByTestId('ndv-items-count')
+			.getByText(`${env.sandbox.state.calls.length} items`)
+			.waitFor();
 	});
 });
-

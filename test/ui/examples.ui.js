@@ -13,9 +13,19 @@ const OWN_EXAMPLE = path.join(__dirname, 'fixtures', 'example-own.json');
 
 /** `[name, file, screenshot]` for every example, or the suite's own workflow when there are none. */
 function examples() {
-	const files = existsSync(EXAMPLES_DIR) ? readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.json')).sort() : [];
+	const files = existsSync(EXAMPLES_DIR)
+		? readdirSync(EXAMPLES_DIR)
+				.filter((f) => f.endsWith('.json'))
+				.sort()
+		: [];
 	if (files.length === 0) {
-		return [['own (no examples folder)', OWN_EXAMPLE, path.join(PROJECT_ROOT, '.tmp', 'ui-artifacts', 'example-own.png')]];
+		return [
+			[
+				'own (no examples folder)',
+				OWN_EXAMPLE,
+				path.join(PROJECT_ROOT, '.tmp', 'ui-artifacts', 'example-own.png'),
+			],
+		];
 	}
 	const docs = path.join(PROJECT_ROOT, 'docs');
 	return files.map((f) => {
@@ -49,10 +59,17 @@ describe('example workflows on the canvas', () => {
 			await canvas.getByTestId('canvas-node').filter({ hasText: node.name }).first().waitFor();
 		}
 		// Every node type is known to this n8n: none is drawn as a node to install.
-		await expect(canvas.getByText(/not (currently )?installed|Install this node/i).count()).resolves.toBe(0);
+		await expect(
+			canvas.getByText(/not (currently )?installed|Install this node/i).count(),
+		).resolves.toBe(0);
 		// The picture: the whole editor at 1280×800, the workflow fitted, no toasts, no hover.
-		for (const close of await page.locator('.el-notification__closeBtn').all()) await close.click().catch(() => undefined);
-		await page.locator('.el-notification').first().waitFor({ state: 'detached' }).catch(() => undefined);
+		for (const close of await page.locator('.el-notification__closeBtn').all())
+			await close.click().catch(() => undefined);
+		await page
+			.locator('.el-notification')
+			.first()
+			.waitFor({ state: 'detached' })
+			.catch(() => undefined);
 		await page.mouse.move(640, 790);
 		await page.getByTestId('zoom-to-fit').click();
 		await page.waitForTimeout(1000); // the fit is animated; nothing to wait on but its end

@@ -18,7 +18,9 @@ async function getUiEnv() {
 
 /** scripts/ui/chromium.mjs, natively imported. */
 function chromiumModule() {
-	return nativeImport(pathToFileURL(path.join(__dirname, '..', '..', 'scripts', 'ui', 'chromium.mjs')).href);
+	return nativeImport(
+		pathToFileURL(path.join(__dirname, '..', '..', 'scripts', 'ui', 'chromium.mjs')).href,
+	);
 }
 
 module.exports = { getUiEnv, chromiumModule };

@@ -20,7 +20,12 @@ export const EXAMPLES_DIR = process.env.AWAZ_UI_EXAMPLES_DIR || join(PROJECT_ROO
 /** The built package n8n loads: this checkout, or (to try a change to a built file) another copy. */
 export const PACKAGE_DIR = process.env.AWAZ_UI_PACKAGE_DIR || PROJECT_ROOT;
 
-const OWNER = { email: 'owner@example.com', password: 'Passw0rd-ui-1', firstName: 'Ada', lastName: 'Owner' };
+const OWNER = {
+	email: 'owner@example.com',
+	password: 'Passw0rd-ui-1',
+	firstName: 'Ada',
+	lastName: 'Owner',
+};
 
 let current = null;
 
@@ -28,7 +33,11 @@ export async function startUiEnv() {
 	if (current) return current;
 	const chromium = findChromium();
 	const runtime = await provision({ quiet: true });
-	const userFolder = join(PROJECT_ROOT, '.n8n-local', `ui-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`);
+	const userFolder = join(
+		PROJECT_ROOT,
+		'.n8n-local',
+		`ui-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`,
+	);
 	await mkdir(userFolder, { recursive: true });
 	await rm(ARTIFACTS_DIR, { recursive: true, force: true });
 	await rm(PROFILES_DIR, { recursive: true, force: true });
@@ -43,12 +52,29 @@ export async function startUiEnv() {
 			// The names the example workflows refer to (examples/README.md), so that imported
 			// examples show their credentials as a user who followed that README sees them.
 			{ id: 'awazAccountUi001', name: 'Awaz account', type: 'awazApi', data: credential.data },
-			{ id: 'openAiAccountUi1', name: 'OpenAi account', type: 'openAiApi', data: { apiKey: 'sk-not-used' } },
+			{
+				id: 'openAiAccountUi1',
+				name: 'OpenAi account',
+				type: 'openAiApi',
+				data: { apiKey: 'sk-not-used' },
+			},
 		]);
 		await n8n.start();
 		await n8n.setupOwner(OWNER); // POST /rest/owner/setup, as the editor's first-run form does
-		current = { n8n, sandbox, credential, chromium, owner: OWNER, userFolder, artifactsDir: ARTIFACTS_DIR, profilesDir: PROFILES_DIR, docsDir: DOCS_DIR, examplesDir: EXAMPLES_DIR };
-		for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => stopUiEnv().finally(() => process.exit(130)));
+		current = {
+			n8n,
+			sandbox,
+			credential,
+			chromium,
+			owner: OWNER,
+			userFolder,
+			artifactsDir: ARTIFACTS_DIR,
+			profilesDir: PROFILES_DIR,
+			docsDir: DOCS_DIR,
+			examplesDir: EXAMPLES_DIR,
+		};
+		for (const signal of ['SIGINT', 'SIGTERM'])
+			process.once(signal, () => stopUiEnv().finally(() => process.exit(130)));
 		return current;
 	} catch (error) {
 		await sandbox.close();
@@ -58,7 +84,8 @@ export async function startUiEnv() {
 }
 
 export function getUiEnv() {
-	if (!current) throw new Error('ui environment not started: run with `npx jest -c test/ui/jest.config.js`');
+	if (!current)
+		throw new Error('ui environment not started: run with `npx jest -c test/ui/jest.config.js`');
 	return current;
 }
 
@@ -70,6 +97,7 @@ export async function stopUiEnv() {
 	await n8n.stop();
 	await sandbox.close();
 	await rm(PROFILES_DIR, { recursive: true, force: true });
-	if (process.env.AWAZ_UI_KEEP) console.log(`ui user folder kept: ${userFolder} (n8n log: ${n8n.logFile})`);
+	if (process.env.AWAZ_UI_KEEP)
+		console.log(`ui user folder kept: ${userFolder} (n8n log: ${n8n.logFile})`);
 	else await rm(userFolder, { recursive: true, force: true });
 }

@@ -10,7 +10,8 @@ const WORKFLOW_DIR = path.join(__dirname, '..', 'workflows');
 /** The environment, asserting it is the queue stack (run with `npm run test:e2e:queue`). */
 async function queueEnv() {
 	const env = await e2eEnv();
-	if (env.n8n.mode !== 'queue') throw new Error('these tests need the queue stack: run `npm run test:e2e:queue`');
+	if (env.n8n.mode !== 'queue')
+		throw new Error('these tests need the queue stack: run `npm run test:e2e:queue`');
 	return env;
 }
 
@@ -23,7 +24,12 @@ function scheduleBatchWorkflow({ id, path: webhookPath }) {
 	workflow.id = id;
 	workflow.name = `Awaz queue e2e: schedule a batch (${id})`;
 	const webhook = workflow.nodes.find((node) => node.type === 'n8n-nodes-base.webhook');
-	webhook.parameters = { ...webhook.parameters, path: webhookPath, responseMode: 'onReceived', responseData: 'noData' };
+	webhook.parameters = {
+		...webhook.parameters,
+		path: webhookPath,
+		responseMode: 'onReceived',
+		responseData: 'noData',
+	};
 	webhook.webhookId = `${id}-hook`;
 	return workflow;
 }
@@ -51,7 +57,12 @@ function callBatch(prefix, count) {
  * created per name, 429s, and the times (epoch ms) of the accepted requests.
  */
 function scheduled(sandbox, prefix) {
-	const posts = sandbox.requests.filter((r) => r.method === 'POST' && r.path === '/v1/calls' && String(r.body?.name ?? '').startsWith(prefix));
+	const posts = sandbox.requests.filter(
+		(r) =>
+			r.method === 'POST' &&
+			r.path === '/v1/calls' &&
+			String(r.body?.name ?? '').startsWith(prefix),
+	);
 	const accepted = posts.filter((r) => r.status >= 200 && r.status < 300);
 	const perName = new Map();
 	for (const r of accepted) perName.set(r.body.name, (perName.get(r.body.name) ?? 0) + 1);
@@ -88,4 +99,12 @@ async function finishedExecutions(workflowId, count, { timeoutMs = 120_000 } = {
 	);
 }
 
-module.exports = { queueEnv, scheduleBatchWorkflow, triggerWorkflow, callBatch, scheduled, windowFloorMs, finishedExecutions };
+module.exports = {
+	queueEnv,
+	scheduleBatchWorkflow,
+	triggerWorkflow,
+	callBatch,
+	scheduled,
+	windowFloorMs,
+	finishedExecutions,
+};

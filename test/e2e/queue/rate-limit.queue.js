@@ -6,7 +6,14 @@
  * How close the span comes to the window-aligned floor is printed here and measured by
  * `node bench/queue.mjs` (a ratio, not a test).
  */
-const { callBatch, finishedExecutions, queueEnv, scheduleBatchWorkflow, scheduled, windowFloorMs } = require('./queue-helpers');
+const {
+	callBatch,
+	finishedExecutions,
+	queueEnv,
+	scheduleBatchWorkflow,
+	scheduled,
+	windowFloorMs,
+} = require('./queue-helpers');
 
 const WORKFLOW = { id: 'awazQueueRateLim', path: 'awaz-queue/rate-limit' };
 const EXECUTIONS = 4;
@@ -66,7 +73,12 @@ test(`4 × ${ITEMS} calls on one key from two workers at once: ${EXECUTIONS * IT
 		expect(items.filter(({ json }) => json.error !== undefined)).toEqual([]);
 	}
 	const result = scheduled(sandbox, PREFIX);
-	expect({ accepted: result.accepted, names: result.names, duplicates: result.duplicates, inFlight: result.inFlight }).toEqual({
+	expect({
+		accepted: result.accepted,
+		names: result.names,
+		duplicates: result.duplicates,
+		inFlight: result.inFlight,
+	}).toEqual({
 		accepted: EXECUTIONS * ITEMS,
 		names: EXECUTIONS * ITEMS,
 		duplicates: 0,

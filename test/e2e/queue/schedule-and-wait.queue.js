@@ -52,7 +52,10 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * and reports what followed.
  */
 async function waitThenStop(baseUrl, name) {
-	const reads = () => sandbox.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/v1/calls/') && r.status !== 404).length;
+	const reads = () =>
+		sandbox.requests.filter(
+			(r) => r.method === 'GET' && r.path.startsWith('/v1/calls/') && r.status !== 404,
+		).length;
 	const before = (await n8n.listExecutions(WORKFLOW.id)).length;
 	const res = await fetch(`${baseUrl}/webhook/${WORKFLOW.path}`, {
 		method: 'POST',
@@ -61,7 +64,11 @@ async function waitThenStop(baseUrl, name) {
 	});
 	expect(res.status).toBe(200);
 	const readsBefore = reads();
-	await helpers.waitFor('the call to be scheduled and read back', () => scheduled(sandbox, name).accepted === 1 && reads() > readsBefore, { timeoutMs: 60_000 });
+	await helpers.waitFor(
+		'the call to be scheduled and read back',
+		() => scheduled(sandbox, name).accepted === 1 && reads() > readsBefore,
+		{ timeoutMs: 60_000 },
+	);
 	const list = await n8n.listExecutions(WORKFLOW.id);
 	expect(list).toHaveLength(before + 1);
 	const execution = list[0];
@@ -72,15 +79,21 @@ async function waitThenStop(baseUrl, name) {
 	await n8n.rest('POST', `/executions/${execution.id}/stop`);
 	const final = await helpers.waitFor('the execution to show as ended', async () => {
 		const [newest] = await n8n.listExecutions(WORKFLOW.id);
-		return newest.id === execution.id && !['new', 'running', 'waiting'].includes(newest.status) ? newest : undefined;
+		return newest.id === execution.id && !['new', 'running', 'waiting'].includes(newest.status)
+			? newest
+			: undefined;
 	});
 
 	// The worker cancels its run when the stop reaches it ("Worker errored while running execution N").
 	const { readFile } = require('node:fs/promises');
 	const workerLog = n8n.workers.find((w) => w.name === worker).logFile;
-	const cancelled = async () => new RegExp(`Worker errored while running execution ${execution.id} \\(`).test(await readFile(workerLog, 'utf8'));
+	const cancelled = async () =>
+		new RegExp(`Worker errored while running execution ${execution.id} \\(`).test(
+			await readFile(workerLog, 'utf8'),
+		);
 	const readsAtStop = reads();
-	for (const until = Date.now() + QUIET_MS; Date.now() < until && !(await cancelled()); ) await sleep(250);
+	for (const until = Date.now() + QUIET_MS; Date.now() < until && !(await cancelled()); )
+		await sleep(250);
 	const readsAtCancel = reads();
 	await sleep(QUIET_MS);
 	const outcome = {
@@ -89,7 +102,9 @@ async function waitThenStop(baseUrl, name) {
 		readsAfterStop: reads() - readsAtStop,
 		readsAfterCancel: reads() - readsAtCancel,
 	};
-	console.log(`schedule and wait started through ${baseUrl === n8n.editorUrl ? 'main' : 'the webhook process'}, on ${worker}, stopped from the editor: ${JSON.stringify(outcome)}`);
+	console.log(
+		`schedule and wait started through ${baseUrl === n8n.editorUrl ? 'main' : 'the webhook process'}, on ${worker}, stopped from the editor: ${JSON.stringify(outcome)}`,
+	);
 	expect(await n8n.whoRan(execution.id, { all: true })).toEqual([worker]);
 	expect(scheduled(sandbox, name)).toMatchObject({ accepted: 1, duplicates: 0 });
 	return outcome;
@@ -98,7 +113,12 @@ async function waitThenStop(baseUrl, name) {
 test('started through the main process: the stop reaches the worker, the wait ends and the node reads the call no more', async () => {
 	const outcome = await waitThenStop(n8n.editorUrl, 'wait-main');
 
-	expect(outcome).toEqual({ status: 'canceled', workerCancelled: true, readsAfterStop: expect.any(Number), readsAfterCancel: 0 });
+	expect(outcome).toEqual({
+		status: 'canceled',
+		workerCancelled: true,
+		readsAfterStop: expect.any(Number),
+		readsAfterCancel: 0,
+	});
 });
 
 test('started through the webhook process (n8n 2.41.1): shown as canceled, but the worker keeps waiting and reading the call', async () => {

@@ -5,7 +5,13 @@
 const Sequencer = require('@jest/test-sequencer').default;
 const path = require('node:path');
 
-const QUEUE_ORDER = ['trigger.queue.js', 'rate-limit.queue.js', 'schedule-and-wait.queue.js', 'workers.queue.js', 'worker-kill.queue.js'];
+const QUEUE_ORDER = [
+	'trigger.queue.js',
+	'rate-limit.queue.js',
+	'schedule-and-wait.queue.js',
+	'workers.queue.js',
+	'worker-kill.queue.js',
+];
 
 class QueueSequencer extends Sequencer {
 	async sort(tests) {

@@ -19,7 +19,9 @@ let helpers;
 let hookUrl;
 
 const hookRequests = () =>
-	sandbox.requests.filter((r) => r.path === '/v1/hooks/calls').map(({ method, query, body }) => ({ method, query, body }));
+	sandbox.requests
+		.filter((r) => r.path === '/v1/hooks/calls')
+		.map(({ method, query, body }) => ({ method, query, body }));
 
 beforeAll(async () => {
 	({ n8n, sandbox, helpers } = await queueEnv());
@@ -31,7 +33,7 @@ beforeAll(async () => {
 
 afterAll(() => sandbox.setLifecycle(true));
 
-test('publishing subscribes the webhook process\'s URL at Awaz exactly once, not once per process', async () => {
+test("publishing subscribes the webhook process's URL at Awaz exactly once, not once per process", async () => {
 	await n8n.activateWorkflow(WORKFLOW_ID);
 	await helpers.waitFor('the subscription at the sandbox', () => sandbox.state.hooks.length === 1);
 	await n8n.waitForWebhook(`${WEBHOOK_ID}/webhook`);
@@ -46,17 +48,31 @@ test('publishing subscribes the webhook process\'s URL at Awaz exactly once, not
 });
 
 test('events posted to the webhook process start executions that run on the workers', async () => {
-	const events = Array.from({ length: EVENTS }, (_, i) => ({ id: `67000000000000000001100${i}`, status: 'completed', agent: AGENT_ID, contact: { name: `Queue ${i}` } }));
+	const events = Array.from({ length: EVENTS }, (_, i) => ({
+		id: `67000000000000000001100${i}`,
+		status: 'completed',
+		agent: AGENT_ID,
+		contact: { name: `Queue ${i}` },
+	}));
 
 	const deliveries = await Promise.all(events.map((event) => sandbox.deliver(event)));
 
-	expect(deliveries.flat()).toEqual(events.map(() => ({ hookUrl, status: 200, body: 'Awaz call event received' })));
+	expect(deliveries.flat()).toEqual(
+		events.map(() => ({ hookUrl, status: 200, body: 'Awaz call event received' })),
+	);
 	const executions = await finishedExecutions(WORKFLOW_ID, EVENTS);
-	expect(executions.map((e) => ({ status: e.status, mode: e.mode }))).toEqual(events.map(() => ({ status: 'success', mode: 'webhook' })));
+	expect(executions.map((e) => ({ status: e.status, mode: e.mode }))).toEqual(
+		events.map(() => ({ status: 'success', mode: 'webhook' })),
+	);
 	const ranOn = await Promise.all(executions.map((e) => n8n.whoRan(e.id, { all: true })));
 	for (const workers of ranOn) expect(workers).toEqual([expect.stringMatching(/^worker-\d$/)]);
 	const received = [];
-	for (const e of executions) received.push(...(await n8n.getExecution(e.id)).data.resultData.runData.Received[0].data.main[0].map(({ json }) => json.id));
+	for (const e of executions)
+		received.push(
+			...(await n8n.getExecution(e.id)).data.resultData.runData.Received[0].data.main[0].map(
+				({ json }) => json.id,
+			),
+		);
 	expect(received.sort()).toEqual(events.map((event) => event.id).sort());
 	// By now every process has long been up with the workflow active: still the one subscription.
 	expect(hookRequests().map(({ method }) => method)).toEqual(['GET', 'POST']);
@@ -70,5 +86,8 @@ test('unpublishing unsubscribes once, and the webhook process stops taking event
 	await n8n.waitForWebhook(`${WEBHOOK_ID}/webhook`, { gone: true });
 
 	expect(hookRequests()).toEqual([{ method: 'DELETE', query: { hookUrl }, body: undefined }]);
-	expect((await sandbox.deliverRaw(hookUrl, JSON.stringify({ status: 'completed', agent: AGENT_ID }))).status).toBe(404);
+	expect(
+		(await sandbox.deliverRaw(hookUrl, JSON.stringify({ status: 'completed', agent: AGENT_ID })))
+			.status,
+	).toBe(404);
 });

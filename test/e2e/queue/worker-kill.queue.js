@@ -47,7 +47,10 @@ test('SIGKILL mid-batch: n8n fails the stalled job instead of running it again; 
 	expect(res.status).toBe(200);
 
 	// Mid-batch: past the first window's 20 calls, well before the 50th.
-	await helpers.waitFor('21 calls placed', () => scheduled(sandbox, PREFIX).accepted >= 21, { timeoutMs: 60_000, intervalMs: 20 });
+	await helpers.waitFor('21 calls placed', () => scheduled(sandbox, PREFIX).accepted >= 21, {
+		timeoutMs: 60_000,
+		intervalMs: 20,
+	});
 	const [execution] = await n8n.listExecutions(WORKFLOW.id);
 	const victimName = await n8n.whoRan(execution.id);
 	const victim = n8n.workers.find((w) => w.name === victimName);
@@ -60,10 +63,14 @@ test('SIGKILL mid-batch: n8n fails the stalled job instead of running it again; 
 	// The dead worker's lock on the job runs out; the other worker's stalled-job check finds it and,
 	// with n8n's maxStalledCount of 0, fails it rather than running it again. The process that
 	// enqueued the execution (here the webhook process) then stores it as failed.
-	const final = await helpers.waitFor('the execution to end', async () => {
-		const [newest] = await n8n.listExecutions(WORKFLOW.id);
-		return ['new', 'running', 'waiting'].includes(newest.status) ? undefined : newest;
-	}, { timeoutMs: 120_000, intervalMs: 250 });
+	const final = await helpers.waitFor(
+		'the execution to end',
+		async () => {
+			const [newest] = await n8n.listExecutions(WORKFLOW.id);
+			return ['new', 'running', 'waiting'].includes(newest.status) ? undefined : newest;
+		},
+		{ timeoutMs: 120_000, intervalMs: 250 },
+	);
 	const endedAfterMs = Date.now() - killedAt;
 	const stored = await n8n.getExecution(execution.id);
 
@@ -77,11 +84,17 @@ test('SIGKILL mid-batch: n8n fails the stalled job instead of running it again; 
 			`calls placed in all ${after.accepted}, placed twice ${after.duplicates}`,
 	);
 	expect(final.status).toBe('error');
-	expect(error.message).toMatch(/^This execution failed to be processed too many times and will no longer retry/);
+	expect(error.message).toMatch(
+		/^This execution failed to be processed too many times and will no longer retry/,
+	);
 	// The other worker never started it: n8n did not hand the stalled job on.
 	expect(await n8n.whoRan(execution.id, { all: true })).toEqual([victimName]);
 	// What was placed stays placed, nothing more was placed, nothing twice.
-	expect({ accepted: after.accepted, duplicates: after.duplicates, inFlight: after.inFlight }).toEqual({
+	expect({
+		accepted: after.accepted,
+		duplicates: after.duplicates,
+		inFlight: after.inFlight,
+	}).toEqual({
 		accepted: placedAtKill,
 		duplicates: 0,
 		inFlight: 0,

@@ -19,7 +19,11 @@ const SUITE_OPERATIONS = new Map(
 			workflow.id,
 			workflow.nodes
 				.filter((node) => node.type.startsWith('n8n-nodes-awaz.'))
-				.map((node) => (node.type.endsWith('Trigger') ? 'trigger' : `${node.parameters.resource}.${node.parameters.operation}`)),
+				.map((node) =>
+					node.type.endsWith('Trigger')
+						? 'trigger'
+						: `${node.parameters.resource}.${node.parameters.operation}`,
+				),
 		]),
 );
 /** Every operation in the README's table, and the trigger. */
@@ -49,7 +53,11 @@ beforeAll(async () => {
 async function allExecutions() {
 	const all = [];
 	for (let lastId; ; ) {
-		const query = new URLSearchParams({ filter: '{}', limit: '100', ...(lastId ? { lastId } : {}) });
+		const query = new URLSearchParams({
+			filter: '{}',
+			limit: '100',
+			...(lastId ? { lastId } : {}),
+		});
 		const { results } = await n8n.rest('GET', `/executions?${query}`);
 		all.push(...results);
 		if (results.length < 100) return all;
@@ -59,16 +67,27 @@ async function allExecutions() {
 
 test('every execution of the suite ran on exactly one worker, every operation among them', async () => {
 	const executions = (await allExecutions()).filter((e) => e.mode !== 'cli');
-	const ranOn = await Promise.all(executions.map(async (e) => ({ id: e.id, workflowId: e.workflowId, mode: e.mode, workers: await n8n.whoRan(e.id, { all: true }) })));
+	const ranOn = await Promise.all(
+		executions.map(async (e) => ({
+			id: e.id,
+			workflowId: e.workflowId,
+			mode: e.mode,
+			workers: await n8n.whoRan(e.id, { all: true }),
+		})),
+	);
 
 	expect(ranOn.filter(({ workers }) => workers.length !== 1)).toEqual([]);
 	// Both workers took part.
-	expect(new Set(ranOn.map(({ workers }) => workers[0]))).toEqual(new Set(['worker-1', 'worker-2']));
+	expect(new Set(ranOn.map(({ workers }) => workers[0]))).toEqual(
+		new Set(['worker-1', 'worker-2']),
+	);
 	// Among them, executions of every documented operation and of the trigger.
 	const ranWorkflows = new Set(ranOn.map(({ workflowId }) => workflowId));
 	const ranOperations = new Set([...ranWorkflows].flatMap((id) => SUITE_OPERATIONS.get(id) ?? []));
 	expect(DOCUMENTED.filter((operation) => !ranOperations.has(operation))).toEqual([]);
-	console.log(`queue: ${ranOn.length} executions of ${ranWorkflows.size} workflows (operations: ${[...ranOperations].sort().join(', ')}), worker-1 ${ranOn.filter((r) => r.workers[0] === 'worker-1').length}, worker-2 ${ranOn.filter((r) => r.workers[0] === 'worker-2').length}`);
+	console.log(
+		`queue: ${ranOn.length} executions of ${ranWorkflows.size} workflows (operations: ${[...ranOperations].sort().join(', ')}), worker-1 ${ranOn.filter((r) => r.workers[0] === 'worker-1').length}, worker-2 ${ranOn.filter((r) => r.workers[0] === 'worker-2').length}`,
+	);
 });
 
 test('neither the main process nor the webhook process ran an execution', async () => {
