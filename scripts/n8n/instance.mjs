@@ -206,6 +206,40 @@ export async function waitForReady(url, timeoutMs = 90_000, { isAlive = () => tr
 }
 
 /**
+ * Resolves once the n8n at `baseUrl` serves the production webhook `path` (what follows /webhook/)
+ * for `method` (or, with `gone: true`, once it no longer does). Probes with a CORS preflight, which
+ * runs no workflow: 204 for a registered webhook; for an unknown one 404, or, for a path that
+ * starts with a webhook id (trigger nodes), 500 "The requested webhook … is not registered".
+ */
+export async function waitForWebhookAt(
+	baseUrl,
+	path,
+	{ method = 'POST', gone = false, timeoutMs = 30_000 } = {},
+) {
+	const deadline = Date.now() + timeoutMs;
+	let last = 'no answer';
+	while (Date.now() < deadline) {
+		try {
+			const res = await fetch(`${baseUrl}/webhook/${path}`, {
+				method: 'OPTIONS',
+				headers: { origin: baseUrl, 'access-control-request-method': method },
+				signal: AbortSignal.timeout(5000),
+			});
+			const text = await res.text();
+			const unknown = res.status === 404 || /is not registered/.test(text);
+			if (gone ? unknown : res.status === 204) return;
+			last = `${res.status} ${text.slice(0, 300)}`;
+		} catch (error) {
+			last = error.message;
+		}
+		await sleep(100);
+	}
+	throw new Error(
+		`webhook ${path} at ${baseUrl} ${gone ? 'still registered' : 'not registered'} after ${timeoutMs} ms (last answer: ${last})`,
+	);
+}
+
+/**
  * Prepares (but does not start) an n8n instance.
  * @param {object} opts
  * @param {string} opts.userFolder  created if missing, reused if present (data is kept)
@@ -406,28 +440,8 @@ export async function prepareN8n({
 		 * runs no workflow: 204 for a registered webhook; for an unknown one 404, or, for a path that
 		 * starts with a webhook id (trigger nodes), 500 "The requested webhook … is not registered".
 		 */
-		async waitForWebhook(path, { method = 'POST', gone = false, timeoutMs = 30_000 } = {}) {
-			const deadline = Date.now() + timeoutMs;
-			let last = 'no answer';
-			while (Date.now() < deadline) {
-				try {
-					const res = await fetch(`${url}/webhook/${path}`, {
-						method: 'OPTIONS',
-						headers: { origin: url, 'access-control-request-method': method },
-						signal: AbortSignal.timeout(5000),
-					});
-					const text = await res.text();
-					const unknown = res.status === 404 || /is not registered/.test(text);
-					if (gone ? unknown : res.status === 204) return;
-					last = `${res.status} ${text.slice(0, 300)}`;
-				} catch (error) {
-					last = error.message;
-				}
-				await sleep(100);
-			}
-			throw new Error(
-				`webhook ${path} ${gone ? 'still registered' : 'not registered'} after ${timeoutMs} ms (last answer: ${last})`,
-			);
+		async waitForWebhook(path, options) {
+			return waitForWebhookAt(url, path, options);
 		},
 
 		/** The executions of a workflow, newest first (summaries, without run data). */

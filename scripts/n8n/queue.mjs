@@ -18,7 +18,15 @@ import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { freePort, installPackage, n8nEnv, prepareN8n, tail, waitForReady } from './instance.mjs';
+import {
+	freePort,
+	installPackage,
+	n8nEnv,
+	prepareN8n,
+	tail,
+	waitForReady,
+	waitForWebhookAt,
+} from './instance.mjs';
 import { startServices } from './services.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms).unref());
@@ -289,28 +297,8 @@ export async function prepareQueueStack({
 			},
 
 			/** As instance.waitForWebhook, against the webhook process. */
-			async waitForWebhook(path, { method = 'POST', gone = false, timeoutMs = 30_000 } = {}) {
-				const deadline = Date.now() + timeoutMs;
-				let last = 'no answer';
-				while (Date.now() < deadline) {
-					try {
-						const res = await fetch(`${webhookUrl}/webhook/${path}`, {
-							method: 'OPTIONS',
-							headers: { origin: webhookUrl, 'access-control-request-method': method },
-							signal: AbortSignal.timeout(5000),
-						});
-						const text = await res.text();
-						const unknown = res.status === 404 || /is not registered/.test(text);
-						if (gone ? unknown : res.status === 204) return;
-						last = `${res.status} ${text.slice(0, 300)}`;
-					} catch (error) {
-						last = error.message;
-					}
-					await sleep(100);
-				}
-				throw new Error(
-					`webhook ${path} ${gone ? 'still registered' : 'not registered'} at the webhook process after ${timeoutMs} ms (last answer: ${last})`,
-				);
+			async waitForWebhook(path, options) {
+				return waitForWebhookAt(webhookUrl, path, options);
 			},
 
 			/**

@@ -32,3 +32,39 @@ export function idLocator(options: {
 		],
 	};
 }
+
+/** The Call field of operations on one call: a searchable list of calls, or a pasted call ID. */
+export function callLocator(description: string): INodeProperties {
+	return idLocator({
+		displayName: 'Call',
+		name: 'callId',
+		searchListMethod: 'searchCalls',
+		thing: 'a call',
+		description,
+	});
+}
+
+/** A required E.164 phone number field (`phone`); `purpose` starts its description. */
+export function phoneNumberField(purpose: string): INodeProperties {
+	return {
+		displayName: 'Phone Number',
+		name: 'phone',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. +14155550123',
+		description: `${purpose}in international E.164 format (+ and country code). Spaces, dashes and brackets are removed.`,
+	};
+}
+
+/** n8n's "Additional Fields" collection for an operation's optional fields. */
+export function additionalFields(options: INodeProperties[]): INodeProperties {
+	return {
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		options,
+	};
+}

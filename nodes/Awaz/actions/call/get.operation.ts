@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { callPath } from '../../../shared/endpoints';
-import { idLocator } from '../../helpers/descriptions';
+import { callLocator } from '../../helpers/descriptions';
 import { readFields } from '../../helpers/validation';
 import type { AwazOperation } from '../operation';
 import { showFor } from '../common';
@@ -16,13 +16,7 @@ export const get: AwazOperation = {
 	traits: { writes: false, parallelItems: CONCURRENT_LOOKUPS },
 	description: [
 		{
-			...idLocator({
-				displayName: 'Call',
-				name: 'callId',
-				searchListMethod: 'searchCalls',
-				thing: 'a call',
-				description: 'The call to get, with its status, contact and extracted variables',
-			}),
+			...callLocator('The call to get, with its status, contact and extracted variables'),
 			displayOptions: showFor('call', 'get'),
 		},
 	],

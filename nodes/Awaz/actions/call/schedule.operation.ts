@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { CALLS_PATH } from '../../../shared/endpoints';
-import { idLocator } from '../../helpers/descriptions';
+import { idLocator, phoneNumberField } from '../../helpers/descriptions';
 import { readFields } from '../../helpers/validation';
 import type { AwazOperation } from '../operation';
 import { ONE_AT_A_TIME_WRITE } from '../operation';
@@ -51,17 +51,7 @@ export const schedule: AwazOperation = {
 			description: 'The name of the person to call, as the agent will use it',
 			displayOptions: show,
 		},
-		{
-			displayName: 'Phone Number',
-			name: 'phone',
-			type: 'string',
-			required: true,
-			default: '',
-			placeholder: 'e.g. +14155550123',
-			description:
-				'The number to call, in international E.164 format (+ and country code). Spaces, dashes and brackets are removed.',
-			displayOptions: show,
-		},
+		{ ...phoneNumberField('The number to call, '), displayOptions: show },
 		{
 			displayName: 'Date and Time',
 			name: 'datetime',

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { idLocator } from '../../helpers/descriptions';
+import { callLocator } from '../../helpers/descriptions';
 import type { AwazOperation } from '../operation';
 import { ONE_AT_A_TIME_READ } from '../operation';
 import { showFor } from '../common';
@@ -15,13 +15,7 @@ export const waitForOutcome: AwazOperation = {
 	traits: ONE_AT_A_TIME_READ,
 	description: [
 		{
-			...idLocator({
-				displayName: 'Call',
-				name: 'callId',
-				searchListMethod: 'searchCalls',
-				thing: 'a call',
-				description: 'The call to wait for',
-			}),
+			...callLocator('The call to wait for'),
 			displayOptions: showFor('call', 'waitForOutcome'),
 		},
 		...waitFields('waitForOutcome', 'counted from now'),

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { CONTACTS_PATH } from '../../../shared/endpoints';
+import { additionalFields, phoneNumberField } from '../../helpers/descriptions';
 import { readFields } from '../../helpers/validation';
 import type { AwazOperation } from '../operation';
 import { ONE_AT_A_TIME_WRITE } from '../operation';
@@ -20,25 +21,9 @@ export const create: AwazOperation = {
 			placeholder: 'e.g. Jane Doe',
 			displayOptions: show,
 		},
+		{ ...phoneNumberField("The contact's number, "), displayOptions: show },
 		{
-			displayName: 'Phone Number',
-			name: 'phone',
-			type: 'string',
-			required: true,
-			default: '',
-			placeholder: 'e.g. +14155550123',
-			description:
-				'In international E.164 format (+ and country code). Spaces, dashes and brackets are removed.',
-			displayOptions: show,
-		},
-		{
-			displayName: 'Additional Fields',
-			name: 'additionalFields',
-			type: 'collection',
-			placeholder: 'Add Field',
-			default: {},
-			displayOptions: show,
-			options: [
+			...additionalFields([
 				{
 					displayName: 'Email',
 					name: 'email',
@@ -46,7 +31,8 @@ export const create: AwazOperation = {
 					placeholder: 'name@email.com',
 					default: '',
 				},
-			],
+			]),
+			displayOptions: show,
 		},
 	],
 	plan(this: IExecuteFunctions, itemIndex) {

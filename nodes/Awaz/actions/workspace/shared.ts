@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { ADD_CREDITS_PATH, ADD_MINUTES_PATH } from '../../../shared/endpoints';
+import { additionalFields } from '../../helpers/descriptions';
 import { readFields } from '../../helpers/validation';
 import type { AwazOperation } from '../operation';
 import { ONE_AT_A_TIME_WRITE } from '../operation';
@@ -32,13 +33,7 @@ export function topUpOperation(amount: 'credits' | 'minutes', operation: string)
 			displayOptions: show,
 		},
 		{
-			displayName: 'Additional Fields',
-			name: 'additionalFields',
-			type: 'collection',
-			placeholder: 'Add Field',
-			default: {},
-			displayOptions: show,
-			options: [
+			...additionalFields([
 				{
 					displayName: 'Company ID',
 					name: 'companyId',
@@ -46,7 +41,8 @@ export function topUpOperation(amount: 'credits' | 'minutes', operation: string)
 					default: '',
 					description: 'The company ID, to pick the right company when several share the email',
 				},
-			],
+			]),
+			displayOptions: show,
 		},
 	];
 	return {
