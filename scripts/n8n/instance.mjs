@@ -179,12 +179,29 @@ export async function n8nCli(args, { runtime, env, timeoutMs = 120_000, cwd } = 
 	});
 }
 
-function killGroup(pid, signal) {
+export function killGroup(pid, signal) {
 	try {
 		process.kill(-pid, signal); // the whole group: n8n starts task-runner children
 	} catch {
 		// already gone
 	}
+}
+
+/**
+ * Stops a running n8n process group: SIGTERM, SIGKILL if it has not closed (`exited`) within
+ * `graceMs`, then SIGKILL again for stray task runners of an n8n that exited.
+ */
+export async function stopGroup(pid, { running, exited, graceMs }) {
+	if (running) {
+		killGroup(pid, 'SIGTERM');
+		const timedOut = await Promise.race([
+			exited.then(() => false),
+			sleep(graceMs).then(() => true),
+		]);
+		if (timedOut) killGroup(pid, 'SIGKILL');
+		await Promise.race([exited, sleep(5000)]);
+	}
+	killGroup(pid, 'SIGKILL');
 }
 
 /** Polls `<url>/healthz/readiness` until it answers 200; rejects after `timeoutMs`. */
@@ -471,16 +488,8 @@ export async function prepareN8n({
 			if (!child) return;
 			const current = child;
 			child = null;
-			if (current.exitCode === null && current.signalCode === null) {
-				killGroup(current.pid, 'SIGTERM');
-				const timedOut = await Promise.race([
-					exited.then(() => false),
-					sleep(graceMs).then(() => true),
-				]);
-				if (timedOut) killGroup(current.pid, 'SIGKILL');
-				await Promise.race([exited, sleep(5000)]);
-			}
-			killGroup(current.pid, 'SIGKILL'); // stray task runners of an exited n8n
+			const running = current.exitCode === null && current.signalCode === null;
+			await stopGroup(current.pid, { running, exited, graceMs });
 		},
 
 		tail: (lines) => tail(logFile, lines),

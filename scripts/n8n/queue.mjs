@@ -21,8 +21,10 @@ import { join, resolve } from 'node:path';
 import {
 	freePort,
 	installPackage,
+	killGroup,
 	n8nEnv,
 	prepareN8n,
+	stopGroup,
 	tail,
 	waitForReady,
 	waitForWebhookAt,
@@ -36,14 +38,6 @@ const liveGroups = new Set();
 process.on('exit', () => {
 	for (const pid of liveGroups) killGroup(pid, 'SIGKILL');
 });
-
-function killGroup(pid, signal) {
-	try {
-		process.kill(-pid, signal);
-	} catch {
-		// already gone
-	}
-}
 
 /**
  * Settings that make a dead worker's job come to light within seconds instead of a minute or
@@ -126,16 +120,7 @@ async function prepareProcess({
 		async stop({ graceMs = 10_000 } = {}) {
 			if (!child) return;
 			const current = child;
-			if (proc.running) {
-				killGroup(current.pid, 'SIGTERM');
-				const timedOut = await Promise.race([
-					exited.then(() => false),
-					sleep(graceMs).then(() => true),
-				]);
-				if (timedOut) killGroup(current.pid, 'SIGKILL');
-				await Promise.race([exited, sleep(5000)]);
-			}
-			killGroup(current.pid, 'SIGKILL'); // stray task runners
+			await stopGroup(current.pid, { running: proc.running, exited, graceMs });
 		},
 		/** Execution ids this process logged as started ("Worker started execution N"). */
 		async startedExecutions() {
