@@ -1,14 +1,13 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import type { AwazOperation } from '../operation';
+import type { AwazOperation, Plan } from '../operation';
 import { ONE_AT_A_TIME_WRITE } from '../operation';
 import { showFor } from '../common';
 import { schedule } from './schedule.operation';
 import { readWaitSettings, waitFields, waitPhase } from './waitForStatus';
 
-/** When the item's call is due (epoch ms), from its Date and Time: now when empty or past. */
-function dueAtOf(ctx: IExecuteFunctions, itemIndex: number, now: number): number {
-	const plan = schedule.plan.call(ctx, itemIndex);
+/** When a planned call is due (epoch ms), from the Date and Time it sends: now when empty or past. */
+function dueAtOf(plan: Plan, now: number): number {
 	const due = Date.parse(String(plan.request.body?.datetime ?? ''));
 	return Number.isNaN(due) ? now : Math.max(now, due);
 }
@@ -33,10 +32,13 @@ export const scheduleAndWait: AwazOperation = {
 	plan(this: IExecuteFunctions, itemIndex) {
 		const plan = schedule.plan.call(this, itemIndex);
 		const now = Date.now();
-		readWaitSettings(this, itemIndex, (dueAtOf(this, itemIndex, now) - now) / 60_000);
+		readWaitSettings(this, itemIndex, (dueAtOf(plan, now) - now) / 60_000);
 		return plan;
 	},
 	async afterItems(results, tools) {
-		return await waitPhase(this, results, tools, (itemIndex, now) => dueAtOf(this, itemIndex, now));
+		// The second phase gets results, not plans: read the item's Date and Time again.
+		return await waitPhase(this, results, tools, (itemIndex, now) =>
+			dueAtOf(schedule.plan.call(this, itemIndex), now),
+		);
 	},
 };
