@@ -1,6 +1,6 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { CALL_STATUSES } from '../shared/callStatuses';
+import { CALL_STATUSES, normalStatus } from '../shared/callStatuses';
 import type { SubscriptionFilter } from '../shared/subscriptionFilter';
 import { agentIdOf, asList } from '../shared/subscriptionFilter';
 
@@ -72,10 +72,10 @@ const shown = (text: string) => (text.length > 40 ? `${text.slice(0, 37)}...` : 
  * another status or agent is turned away, never one that names none.
  */
 export function ignoredBecause(event: IDataObject, filter: SubscriptionFilter): string | undefined {
-	if (typeof event.status === 'string') {
-		const status = event.status.trim().toLowerCase();
+	const status = normalStatus(event.status);
+	if (status !== undefined) {
 		if (!filter.status.includes(status)) {
-			return `its status "${shown(event.status)}" is not one this trigger listens for`;
+			return `its status "${shown(String(event.status))}" is not one this trigger listens for`;
 		}
 	}
 	if (filter.agents.length > 0) {

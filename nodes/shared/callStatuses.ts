@@ -46,3 +46,32 @@ export const agentIdsField: INodeProperties = {
 	description:
 		'Only calls made by these agents; none chosen means all agents. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 };
+
+/**
+ * A status as Awaz or a caller spelled it, in the one form every comparison uses: trimmed and
+ * lower case (`"Outcome "` is `outcome`). Anything that is not text has no status.
+ */
+export function normalStatus(status: unknown): string | undefined {
+	if (typeof status !== 'string') return undefined;
+	const normal = status.trim().toLowerCase();
+	return normal === '' ? undefined : normal;
+}
+
+/** Pickup, then Completed, then Outcome: a call seen at a later one has passed the earlier ones. */
+const ANSWERED_PATH = ['pickup', 'completed', 'outcome'];
+
+/**
+ * Whether a call whose status is `status` has reached (or passed) `target`: the same status, or a
+ * later step of an answered call (a call at Completed or Outcome has passed Pickup, and one at
+ * Outcome Completed), since a read or an event sees only the status of that moment. Both compare
+ * as `normalStatus`; an unknown status has passed nothing but itself.
+ */
+export function hasPassed(status: unknown, target: unknown): boolean {
+	const now = normalStatus(status);
+	const wanted = normalStatus(target);
+	if (now === undefined || wanted === undefined) return false;
+	if (now === wanted) return true;
+	const step = ANSWERED_PATH.indexOf(now);
+	const wantedStep = ANSWERED_PATH.indexOf(wanted);
+	return step > 0 && wantedStep >= 0 && wantedStep < step;
+}

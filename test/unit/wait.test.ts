@@ -104,6 +104,12 @@ describe('which statuses end a wait', () => {
 		['outcome', ['completed'], true],
 		['pickup', ['completed'], false],
 		['busy', ['pickup'], false],
+		// One status rule for the wait and the trigger: Awaz's spelling of a status does not matter.
+		['Outcome', DEFAULT_WAIT_FOR, true],
+		[' BUSY ', DEFAULT_WAIT_FOR, true],
+		['Completed', ['pickup'], true],
+		['outcome', ['Completed'], true],
+		['', DEFAULT_WAIT_FOR, false],
 	])('%s for %j: %s', (status, waitFor, ends) => {
 		expect(hasReached(status, waitFor)).toBe(ends);
 	});

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties, NodeApiError } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { CALL_STATUS_OPTIONS } from '../../../shared/callStatuses';
+import { CALL_STATUS_OPTIONS, hasPassed } from '../../../shared/callStatuses';
 import { callPath } from '../../../shared/endpoints';
 import { callStatusList } from '../../../shared/subscriptionFilter';
 import { keyLimitReader, sleepCancellable } from '../../../shared/transport';
@@ -37,19 +37,13 @@ export const POLLING = {
 	defaultLimitPerMinute: 100,
 };
 
-/** Pickup, then Completed, then Outcome: a call seen at a later one has passed the earlier ones. */
-const ANSWERED_PATH = ['pickup', 'completed', 'outcome'];
-
 /**
- * Whether a call with this status has reached one of `waitFor`. Reads see the status at that
- * moment, so a call seen at Completed or Outcome has passed Pickup (and one at Outcome Completed)
- * even if no read saw it there. Any other status, known or not, means: keep waiting.
+ * Whether a call with this status has reached one of `waitFor`, by the one status rule both nodes
+ * use (`hasPassed`: any case or padding, and a later step of an answered call counts). Any other
+ * status, known or not, means: keep waiting.
  */
 export function hasReached(status: unknown, waitFor: string[]): boolean {
-	if (typeof status !== 'string') return false;
-	if (waitFor.includes(status)) return true;
-	const step = ANSWERED_PATH.indexOf(status);
-	return step > 0 && ANSWERED_PATH.slice(0, step).some((earlier) => waitFor.includes(earlier));
+	return waitFor.some((wanted) => hasPassed(status, wanted));
 }
 
 /** How many waiting reads of one node may reach Awaz in any minute: its share of the key's limit. */
