@@ -76,7 +76,8 @@ const statusCases: FaultCase[] = [
 		fails: {
 			item: 1,
 			message: /^Awaz refused POST \/v1\/calls \(400\): Agent is paused$/,
-			description: /^Check the values this item sends\. Nothing was changed in Awaz\.$/,
+			description:
+				/^Check the values this item sends\. Nothing was changed in Awaz for this item\.$/,
 			httpCode: '400',
 		},
 		attempts: 1,

@@ -5,9 +5,9 @@
 import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import { callIdOf } from '../../nodes/shared/callStatuses';
 import type { CallToWaitFor, WaitResult } from '../../nodes/Awaz/actions/call/waitForStatus';
 import {
-	callIdOf,
 	DEFAULT_WAIT_FOR,
 	hasReached,
 	POLLING,

@@ -19,12 +19,11 @@ export type Plan =
 			/** The output item when Awaz answers without a body: what was done. */
 			whenNoBody: IDataObject;
 			notFoundMessage?: string;
-			/**
-			 * What makes a later try of this item the same write for Retry On Fail's memo; the request
-			 * when not given. A value worked out from the time of the try (a Date and Time left empty,
-			 * "now") belongs out of it, or a retry a second later places the call again.
-			 */
-			memoKey?: string;
+	  }
+	| {
+			/** Nothing to ask Awaz in the first phase: the item's output is known (a second phase reads). */
+			kind: 'local';
+			output: IDataObject;
 	  }
 	| {
 			kind: 'list';
@@ -41,6 +40,8 @@ export interface OperationTraits {
 	writes: boolean;
 	/** How many of its items may be in flight at once; output stays in item order either way. */
 	parallelItems: number;
+	/** Its writes place phone calls: errors name them as calls, by call ID. */
+	placesCalls?: boolean;
 }
 
 /** One item's result: its output items, or why it failed. */
@@ -83,3 +84,5 @@ export type ResourceOperations<R extends AwazResource> = Record<
 export const ONE_AT_A_TIME_READ: OperationTraits = { writes: false, parallelItems: 1 };
 /** A write: one item at a time, each sent at most once. */
 export const ONE_AT_A_TIME_WRITE: OperationTraits = { writes: true, parallelItems: 1 };
+/** A write that places a call: one item at a time, each call placed at most once. */
+export const PLACES_CALLS: OperationTraits = { ...ONE_AT_A_TIME_WRITE, placesCalls: true };

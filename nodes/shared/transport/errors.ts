@@ -144,7 +144,7 @@ export class RequestErrors {
 			case status >= 400 && status < 500:
 				return this.error(
 					`Awaz refused ${this.what} (${status})${said ? `: ${said}` : ''}`,
-					'Check the values this item sends. Nothing was changed in Awaz.',
+					'Check the values this item sends. Nothing was changed in Awaz for this item.',
 					status,
 				);
 			default:

@@ -4,7 +4,7 @@ import { CALLS_PATH } from '../../../shared/endpoints';
 import { idLocator, phoneNumberField } from '../../helpers/descriptions';
 import { readFields } from '../../helpers/validation';
 import type { AwazOperation } from '../operation';
-import { ONE_AT_A_TIME_WRITE } from '../operation';
+import { PLACES_CALLS } from '../operation';
 import { showFor } from '../common';
 
 const show = showFor('call', 'schedule');
@@ -18,7 +18,7 @@ type ScheduleValues = {
 };
 
 export const schedule: AwazOperation = {
-	traits: ONE_AT_A_TIME_WRITE,
+	traits: PLACES_CALLS,
 	description: [
 		{
 			...idLocator({
@@ -77,16 +77,10 @@ export const schedule: AwazOperation = {
 			from: values.fromPhoneId,
 			datetime: values.datetime,
 		};
-		const request = { method: 'POST' as const, path: CALLS_PATH, body };
-		const callNow = String(this.getNodeParameter('datetime', itemIndex, '') ?? '').trim() === '';
 		return {
 			kind: 'single',
-			request,
+			request: { method: 'POST', path: CALLS_PATH, body },
 			whenNoBody: { scheduled: true, ...body },
-			// "Now" is a new time on every try: a retry of the same item is still the same call.
-			memoKey: JSON.stringify(
-				callNow ? { ...request, body: { ...body, datetime: 'now' } } : request,
-			),
 		};
 	},
 };

@@ -1,14 +1,14 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { AwazOperation, Plan } from '../operation';
-import { ONE_AT_A_TIME_WRITE } from '../operation';
+import { PLACES_CALLS } from '../operation';
 import { showFor } from '../common';
 import { schedule } from './schedule.operation';
 import { readWaitSettings, waitFields, waitPhase } from './waitForStatus';
 
 /** When a planned call is due (epoch ms), from the Date and Time it sends: now when empty or past. */
 function dueAtOf(plan: Plan, now: number): number {
-	const due = Date.parse(String(plan.request.body?.datetime ?? ''));
+	const due = plan.kind === 'local' ? NaN : Date.parse(String(plan.request.body?.datetime ?? ''));
 	return Number.isNaN(due) ? now : Math.max(now, due);
 }
 
@@ -18,7 +18,7 @@ function dueAtOf(plan: Plan, now: number): number {
  * second phase that waits for all the calls at once.
  */
 export const scheduleAndWait: AwazOperation = {
-	traits: ONE_AT_A_TIME_WRITE,
+	traits: PLACES_CALLS,
 	description: [
 		...schedule.description.map((field) => ({
 			...field,
