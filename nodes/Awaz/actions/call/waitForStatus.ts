@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties, NodeApiError } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { CALL_STATUS_OPTIONS, hasPassed } from '../../../shared/callStatuses';
+import { CALL_STATUS_OPTIONS, callIdOf, hasPassed } from '../../../shared/callStatuses';
 import { callPath } from '../../../shared/endpoints';
 import { callStatusList } from '../../../shared/subscriptionFilter';
 import { keyLimitReader, sleepCancellable } from '../../../shared/transport';
@@ -172,16 +172,6 @@ export interface CallToWaitFor {
 	settings: WaitSettings;
 }
 
-/**
- * The id in Awaz's answer to Schedule (or Get). Only the call list's shape is documented (`id`);
- * the other spellings such APIs use are taken too rather than failing a call that was placed.
- */
-export function callIdOf(answer: IDataObject): string {
-	const nested = answer.call as IDataObject | undefined;
-	const id = answer.id ?? answer._id ?? answer.callId ?? answer.call_id ?? nested?.id;
-	return typeof id === 'string' || typeof id === 'number' ? String(id).trim() : '';
-}
-
 /** A waiting call's progress. */
 interface Waiting extends CallToWaitFor {
 	callId: string;
@@ -230,7 +220,8 @@ export async function waitForCalls(
 				lastReadAtMs: now,
 				nextReadAtMs: now,
 			};
-			waitingCall.nextReadAtMs = nextRead(waitingCall, now);
+			// A call known only by its id (Wait for Outcome) is read at once, within the pace.
+			if (entry.call.status !== undefined) waitingCall.nextReadAtMs = nextRead(waitingCall, now);
 			waiting.push(waitingCall);
 		}
 	}
