@@ -201,6 +201,25 @@ describe('Call → Wait for Outcome reads like the waiting phase from its first 
 		});
 	});
 
+	test('under Retry On Fail, an outcome seen in the first try is not waited for again', async () => {
+		await withBed({ lifecycle: false }, async ({ sb, env }) => {
+			// Call 0 has its outcome; call 1 stays at Pickup past Max Wait (3 s) in both tries.
+			const result = await run(
+				'wait for outcome, retry',
+				env,
+				{ ...waitForOutcome, maxWait: 0.05 },
+				[{ id: CALL_IDS[0] }, { id: CALL_IDS[1] }],
+				RETRY,
+			);
+
+			expect(result.error?.message).toBe(
+				`Call ${CALL_IDS[1]} is still "pickup" after 0.05 min (Max Wait)`,
+			);
+			expect(reads(sb, CALL_IDS[0])).toBe(1);
+			expect(reads(sb, CALL_IDS[1])).toBe(4);
+		});
+	});
+
 	test('the first reads of many calls are paced within the share of the key, not sent at once', async () => {
 		const documentedLimit = { limit: 100, windowMs: 60_000 };
 		await withBed({ lifecycle: false, rateLimit: documentedLimit }, async ({ sb, env }) => {
