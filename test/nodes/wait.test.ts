@@ -78,7 +78,7 @@ describe('Call → Schedule and Wait for Outcome', () => {
 	});
 
 	it('sends a Date and Time as Schedule does and counts Max Wait from it', async () => {
-		const soon = new Date(Date.now() + 2000).toISOString();
+		const soon = new Date(Date.now() + 4000).toISOString();
 
 		const { output, error } = await runNode(
 			t.env,
@@ -86,7 +86,8 @@ describe('Call → Schedule and Wait for Outcome', () => {
 			[LEADS[1]],
 		);
 
-		// Max Wait is 3 s from the due time, 2 s from now: the call (busy 0.06 s after it is due) makes it.
+		// Max Wait is 3 s from the due time, 4 s from now: the call (busy 0.06 s after it is due)
+		// makes it. Counted from now, the wait would have ended before the call was even due.
 		expect(error).toBeUndefined();
 		expect(t.sb.requests[0].body.datetime).toBe(soon.replace(/\.\d+Z$/, '+00:00'));
 		expectOutput(output, [[created(t.sb)[0], 0]]);
@@ -179,6 +180,42 @@ describe('Call → Schedule and Wait for Outcome', () => {
 			expectOutput(output, [[call, 0]]);
 		},
 	);
+
+	it("a 429 that outlasts the read's Max Wait for Rate Limit does not end the wait: the call is read again", async () => {
+		// Retry-After 10 s is more than the 1 s the read may wait: the read fails, the wait goes on.
+		t.sb.inject({
+			method: 'GET',
+			path: /^\/v1\/calls\//,
+			kind: 'status',
+			status: 429,
+			omitRateLimitHeaders: true,
+			headers: { 'retry-after': 10 },
+		});
+
+		const { output, error } = await runNode(
+			t.env,
+			scheduleAndWait({ options: { maxRateLimitWait: 1 } }),
+			[LEADS[1]],
+		);
+
+		expect(error).toBeUndefined();
+		const [call] = created(t.sb);
+		expect(statuses(t.sb)).toEqual([201, 429, 200]);
+		expectOutput(output, [[call, 0]]);
+	});
+
+	it('Wait For other than the default: a busy call does not end a wait for Voicemail', async () => {
+		const { error } = await runNode(
+			t.env,
+			scheduleAndWait({ waitFor: ['voicemail'], maxWait: 0.05 }),
+			[LEADS[1]],
+		);
+
+		const [call] = created(t.sb);
+		expect(call.status).toBe('busy');
+		expect(error?.message).toBe(`Call ${call.id} is still "busy" after 0.05 min (Max Wait)`);
+		expect(error?.description).toMatch(/^Waited for voicemail\./);
+	});
 
 	it('a refused key during the wait fails the item at once instead of waiting on', async () => {
 		t.sb.inject({ method: 'GET', path: /^\/v1\/calls\//, kind: 'status', status: 403 });
@@ -379,3 +416,19 @@ describe('the pre-flight of the waiting operations: nothing is sent for a batch 
 async function until(condition: () => boolean) {
 	while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20));
 }
+
+describe('the waiting reads take their share of the limit the key states', () => {
+	const slow = useSandbox({ lifecycle: false, rateLimit: { limit: 15, windowMs: 60_000 } });
+
+	it('X-RateLimit-Limit 15 a minute: a third is 5 reads a minute, one every 12 s', async () => {
+		const call = slow.sb.state.calls[1]; // seeded, status "pickup", never changes
+
+		const { error } = await runNode(slow.env, waitForOutcome(call.id, { maxWait: 0.2 }));
+
+		expect(error?.message).toBe(`Call ${call.id} is still "pickup" after 0.2 min (Max Wait)`);
+		const times = slow.sb.requests.map((request) => request.time);
+		expect(times).toHaveLength(2);
+		// At Awaz's documented 100 a minute the second read would have come 5 s after the first.
+		expect(times[1] - times[0]).toBeGreaterThanOrEqual(11_000);
+	}, 60_000);
+});
