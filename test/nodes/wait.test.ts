@@ -432,3 +432,44 @@ describe('the waiting reads take their share of the limit the key states', () =>
 		expect(times[1] - times[0]).toBeGreaterThanOrEqual(11_000);
 	}, 60_000);
 });
+
+describe('many calls are read through the pages of the call list, whatever its order', () => {
+	/** Thirty leads whose calls end within a second: answered (…04) or busy (…00). */
+	const MANY = Array.from({ length: 30 }, (_, i) => ({
+		name: `Lead ${i}`,
+		phone: `+1415555${String(1000 + i * 10 + (i % 2 === 0 ? 4 : 0)).padStart(4, '0')}`,
+	}));
+
+	describe.each([
+		['appends new calls at the end', 'oldest-first', true],
+		['lists the newest first', 'newest-first', true],
+		['shuffles every page', 'shuffled', false],
+		['ignores `page`', 'ignore-page', false],
+	] as const)('a server that %s', (_name, listOrder, cheaper) => {
+		const bed = useSandbox({ lifecycle: { timeScale: 0.02 }, pageSize: 5, listOrder });
+
+		it(`every lead gets its call's outcome${cheaper ? ', with fewer reads than calls' : ''}`, async () => {
+			const { output, error } = await runNode(bed.env, scheduleAndWait(), MANY);
+
+			expect(error).toBeUndefined();
+			const calls = created(bed.sb);
+			expect(calls.map((call) => call.contact.name)).toEqual(MANY.map((lead) => lead.name));
+			expect(output.map((item) => [item.json.id, item.json.status, item.pairedItem])).toEqual(
+				calls.map((call, item) => [call.id, call.status, { item }]),
+			);
+			expect(calls.map((call) => call.status)).toEqual(
+				MANY.map((_lead, i) => (i % 2 === 0 ? 'outcome' : 'busy')),
+			);
+			const reads = bed.sb.requests.filter((request) => request.method === 'GET');
+			const pageReads = reads.filter((request) => request.path === '/v1/calls');
+			if (cheaper) {
+				expect(pageReads.length).toBeGreaterThan(0);
+				expect(reads.length).toBeLessThan(MANY.length);
+			}
+			// A call the list showed at its status is output as the list shows it, over its first answer.
+			for (const [index, item] of output.entries()) {
+				expect(item.json).toMatchObject({ contact: { name: MANY[index].name } });
+			}
+		}, 60_000);
+	});
+});

@@ -94,6 +94,8 @@ export interface SandboxOptions {
 	log?: boolean;
 	/** Default true (time scale 1); false keeps created calls scheduled. */
 	lifecycle?: boolean | LifecycleOptions;
+	/** How GET /v1/calls orders its pages; default 'oldest-first' (created calls appended). */
+	listOrder?: 'oldest-first' | 'newest-first' | 'shuffled' | 'ignore-page';
 	/** The sandbox's clock this far ahead of the real one (negative: behind); default 0. */
 	clockOffsetMs?: number;
 }

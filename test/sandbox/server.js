@@ -34,7 +34,7 @@ const { timelineFor, outcomeVariables } = require('./lifecycle');
  * @typedef {{ apiKey?: string, apiKeys?: string[], port?: number,
  *   rateLimit?: { limit?: number, windowMs?: number }, pageSize?: number, callCount?: number,
  *   latencyMs?: number, log?: boolean, lifecycle?: boolean | LifecycleOptions,
- *   clockOffsetMs?: number }} SandboxOptions
+ *   clockOffsetMs?: number, listOrder?: string }} SandboxOptions
  * @typedef {{ hookUrl: string, status: number, body: unknown, error?: string }} Delivery
  */
 
@@ -137,14 +137,28 @@ const BODY_NOT_OBJECT = invalid({ body: 'must be a JSON object' });
 
 /**
  * @typedef {{ data: SandboxData, query: Record<string, string>, body: any, params: string[],
- *   pageSize: number, newId: () => string, onCallCreated: (call: Call) => void }} Context
+ *   pageSize: number, listOrder: string, newId: () => string, onCallCreated: (call: Call) => void }} Context
  */
 
+/**
+ * How GET /v1/calls orders its pages (the API does not say): created calls appended at the end
+ * (the default), newest first, shuffled on every request, or a server that ignores `page`.
+ */
+const LIST_ORDERS = ['oldest-first', 'newest-first', 'shuffled', 'ignore-page'];
+
 /** @param {Context} ctx @returns {Answer} */
-function listCalls({ data, query, pageSize }) {
-	const page = query.page ?? '0';
+function listCalls({ data, query, pageSize, listOrder }) {
+	const page = listOrder === 'ignore-page' ? '0' : (query.page ?? '0');
 	if (!/^\d+$/.test(page)) return message(400, 'page must be a non-negative integer');
 	let calls = data.calls;
+	if (listOrder === 'newest-first') calls = [...calls].reverse();
+	if (listOrder === 'shuffled') {
+		calls = [...calls];
+		for (let i = calls.length - 1; i > 0; i--) {
+			const j = Math.floor(Math.random() * (i + 1));
+			[calls[i], calls[j]] = [calls[j], calls[i]];
+		}
+	}
 	if (query.id !== undefined) {
 		if (!OBJECT_ID.test(query.id)) return message(400, 'Invalid id');
 		calls = calls.filter((call) => call.id === query.id);
@@ -402,6 +416,9 @@ function normalizeOptions(options) {
 		throw new TypeError('startSandbox needs apiKey (or apiKeys): non-empty strings without spaces');
 	}
 	const { port = 0, pageSize = 20, callCount = 57, latencyMs = 0, log = false } = options;
+	const { listOrder = 'oldest-first' } = options;
+	if (!LIST_ORDERS.includes(listOrder))
+		throw new TypeError(`listOrder must be one of ${LIST_ORDERS.join(', ')}`);
 	if (!Number.isInteger(port) || port < 0 || port > 65535)
 		throw new TypeError('port must be an integer from 0 to 65535');
 	if (!Number.isInteger(pageSize) || pageSize < 1)
@@ -414,6 +431,7 @@ function normalizeOptions(options) {
 		apiKeys,
 		port,
 		pageSize,
+		listOrder,
 		callCount,
 		latencyMs,
 		log: Boolean(log),
@@ -798,6 +816,7 @@ class Sandbox {
 			body: entry.body,
 			params: /** @type {RegExpExecArray} */ (pattern.exec(entry.path)).slice(1),
 			pageSize: this.#options.pageSize,
+			listOrder: this.#options.listOrder,
 			newId: () => makeObjectId(ID_BASE.created + ++this.#createdCount),
 			onCallCreated: (call) => this.#startTimeline(call),
 		});

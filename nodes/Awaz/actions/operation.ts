@@ -53,7 +53,7 @@ export interface BatchTools {
 	request(
 		itemIndex: number,
 		request: AwazRequest,
-		scope?: Pick<RequestScope, 'notFoundMessage'>,
+		scope?: Pick<RequestScope, 'notFoundMessage' | 'ceiling'>,
 	): Promise<unknown>;
 }
 

@@ -193,6 +193,12 @@ export class RateLimitGate {
 		return this.state.limit;
 	}
 
+	/** The window as the latest answers left it: the limit, what is left of it and when it resets. */
+	window(): { limit?: number; remaining?: number; resetAtMs?: number } {
+		const { limit, remaining, resetAtMs } = this.state;
+		return { limit, remaining, resetAtMs };
+	}
+
 	/** The server's clock minus ours, as used to read its reset instants (0 until it differs). */
 	get serverOffsetMs(): number {
 		return this.state.clock.offsetMs;

@@ -16,7 +16,7 @@ import {
 import type { Attempt } from './send';
 import { sendOnce } from './send';
 import type { AwazRequest, RequestScope } from './types';
-import { DEFAULT_SETTINGS, describeRequest } from './types';
+import { describeRequest, settingsOf } from './types';
 
 const TRANSIENT_STATUSES = [500, 502, 504];
 /** A wait this long is worth a line in n8n's log, so a slow run does not look hung. */
@@ -57,7 +57,7 @@ export async function awazApiRequest(
 	request: AwazRequest,
 	scope: RequestScope = {},
 ): Promise<unknown> {
-	const settings = { ...DEFAULT_SETTINGS, ...scope.settings };
+	const settings = settingsOf(scope);
 	const { baseUrl, gateKey, redact } = await connectionOf(this);
 	const gate = new RateLimitGate(gateKey);
 	const budget = new RetryBudget(settings);

@@ -29,6 +29,19 @@ export interface RequestScope {
 	settings?: Partial<TransportSettings>;
 	/** The message for a 404, in the words of the thing that was looked up. */
 	notFoundMessage?: string;
+	/** Upper bounds on the settings for this request (a read that must be over by a deadline). */
+	ceiling?: Partial<TransportSettings>;
+}
+
+/** The settings of one request: the defaults, the node's Options, then the scope's ceiling. */
+export function settingsOf(scope: RequestScope): TransportSettings {
+	const settings = { ...DEFAULT_SETTINGS, ...scope.settings };
+	for (const [key, most] of Object.entries(scope.ceiling ?? {}) as Array<
+		[keyof TransportSettings, number]
+	>) {
+		settings[key] = Math.min(settings[key], most);
+	}
+	return settings;
 }
 
 export function describeRequest(request: AwazRequest): string {

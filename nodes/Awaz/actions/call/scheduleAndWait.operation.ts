@@ -4,7 +4,8 @@ import type { AwazOperation, Plan } from '../operation';
 import { PLACES_CALLS } from '../operation';
 import { showFor } from '../common';
 import { schedule } from './schedule.operation';
-import { readWaitSettings, waitFields, waitPhase } from './waitForStatus';
+import { readWaitSettings, waitFields } from './waitFields';
+import { waitPhase } from './waitPhase';
 
 /** When a planned call is due (epoch ms), from the Date and Time it sends: now when empty or past. */
 function dueAtOf(plan: Plan, now: number): number {

@@ -5,7 +5,8 @@ import { readFields } from '../../helpers/validation';
 import type { AwazOperation } from '../operation';
 import { ONE_AT_A_TIME_READ } from '../operation';
 import { showFor } from '../common';
-import { readWaitSettings, waitFields, waitPhase } from './waitForStatus';
+import { readWaitSettings, waitFields } from './waitFields';
+import { waitPhase } from './waitPhase';
 
 /**
  * Call → Wait for Outcome, for calls scheduled elsewhere or earlier: the second phase reads each
