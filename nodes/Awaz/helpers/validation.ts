@@ -62,18 +62,26 @@ function formatOffset(minutes: number): string {
 	return `${sign}${pad(Math.abs(minutes) / 60)}:${pad(Math.abs(minutes) % 60)}`;
 }
 
+/** One formatter per zone: Calling Hours reads a zone's offset thousands of times per item. */
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** Minutes east of UTC in `timezone` at the instant `utcMs`. */
-function zoneOffsetMinutes(timezone: string, utcMs: number): number {
-	const parts = new Intl.DateTimeFormat('en-US', {
-		timeZone: timezone,
-		hourCycle: 'h23',
-		year: 'numeric',
-		month: '2-digit',
-		day: '2-digit',
-		hour: '2-digit',
-		minute: '2-digit',
-		second: '2-digit',
-	}).formatToParts(new Date(utcMs));
+export function zoneOffsetMinutes(timezone: string, utcMs: number): number {
+	let format = zoneFormats.get(timezone);
+	if (!format) {
+		format = new Intl.DateTimeFormat('en-US', {
+			timeZone: timezone,
+			hourCycle: 'h23',
+			year: 'numeric',
+			month: '2-digit',
+			day: '2-digit',
+			hour: '2-digit',
+			minute: '2-digit',
+			second: '2-digit',
+		});
+		zoneFormats.set(timezone, format);
+	}
+	const parts = format.formatToParts(new Date(utcMs));
 	const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
 	const asUtc = Date.UTC(
 		get('year'),

@@ -1,9 +1,16 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { CALLS_PATH } from '../../../shared/endpoints';
+import {
+	callingHoursField,
+	keepCallingHours,
+	placeInCallingHours,
+	readCallingHours,
+	takeCallingHours,
+} from '../../helpers/callingHours';
 import { idLocator, phoneNumberField } from '../../helpers/descriptions';
 import { readFields } from '../../helpers/validation';
-import type { AwazOperation } from '../operation';
+import type { AwazOperation, ItemResult } from '../operation';
 import { PLACES_CALLS } from '../operation';
 import { showFor } from '../common';
 
@@ -61,6 +68,7 @@ export const schedule: AwazOperation = {
 				"When to place the call (ISO 8601). Leave empty to call now. A time without an offset is taken in the workflow's timezone.",
 			displayOptions: show,
 		},
+		{ ...callingHoursField, displayOptions: show },
 	],
 	plan(this: IExecuteFunctions, itemIndex) {
 		const values = readFields<ScheduleValues>(this, itemIndex, [
@@ -70,6 +78,20 @@ export const schedule: AwazOperation = {
 			{ parameter: 'phone', label: 'Phone Number', kind: 'phone' },
 			{ parameter: 'datetime', label: 'Date and Time', kind: 'datetime' },
 		]);
+		// Calling Hours: the Date and Time (or now) checked, and moved, in the contact's time zone.
+		const callingHours = readCallingHours(this, itemIndex);
+		if (callingHours) {
+			const placed = placeInCallingHours(
+				this,
+				itemIndex,
+				callingHours,
+				values.phone,
+				values.datetime,
+				Date.now(),
+			);
+			keepCallingHours(this, itemIndex, placed);
+			values.datetime = placed.datetime;
+		}
 		const body = {
 			agent: values.agentId,
 			name: values.name,
@@ -83,4 +105,25 @@ export const schedule: AwazOperation = {
 			whenNoBody: { scheduled: true, ...body },
 		};
 	},
+	/** Calling Hours on the output: the zones, the time asked for and scheduled, whether it moved. */
+	async afterItems(results) {
+		return withCallingHours(results, takeCallingHours(this));
+	},
 };
+
+/** Each item's output items with what Calling Hours did to its call, for items that had it. */
+export function withCallingHours(
+	results: ItemResult[],
+	kept: ReturnType<typeof takeCallingHours>,
+): ItemResult[] {
+	return results.map((result, itemIndex) =>
+		'output' in result && kept[itemIndex]
+			? {
+					output: result.output.map((item) => ({
+						...item,
+						json: { ...item.json, callingHours: kept[itemIndex].report },
+					})),
+				}
+			: result,
+	);
+}

@@ -3,7 +3,8 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import type { AwazOperation, Plan } from '../operation';
 import { PLACES_CALLS } from '../operation';
 import { showFor } from '../common';
-import { schedule } from './schedule.operation';
+import { takeCallingHours } from '../../helpers/callingHours';
+import { schedule, withCallingHours } from './schedule.operation';
 import { readWaitSettings, waitFields } from './waitFields';
 import { waitPhase } from './waitPhase';
 
@@ -37,9 +38,16 @@ export const scheduleAndWait: AwazOperation = {
 		return plan;
 	},
 	async afterItems(results, tools) {
-		// The second phase gets results, not plans: read the item's Date and Time again.
-		return await waitPhase(this, results, tools, (itemIndex, now) =>
-			dueAtOf(schedule.plan.call(this, itemIndex), now),
+		// Calling Hours kept when the call is due (a moved call: the moved time; Max Wait counts from
+		// it); without it, the second phase reads the item's Date and Time again.
+		const callingHours = takeCallingHours(this);
+		const waited = await waitPhase(
+			this,
+			results,
+			tools,
+			(itemIndex, now) =>
+				callingHours[itemIndex]?.dueAtMs ?? dueAtOf(schedule.plan.call(this, itemIndex), now),
 		);
+		return withCallingHours(waited, callingHours);
 	},
 };
