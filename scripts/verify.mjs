@@ -154,7 +154,7 @@ const checks = [
 		},
 	],
 	[
-		'published code does not touch the environment or the file system',
+		'published JavaScript: no process, global object, timer, eval/Function, require trick or module but n8n-workflow (own AST check, stricter than the scanner)',
 		() =>
 			packed.files
 				.filter((file) => file.endsWith('.js'))
