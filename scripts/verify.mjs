@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { markdownProse, notEnglish, uiTexts } from './verify/english.mjs';
+import { notEnglishTexts, packageTexts, uiTexts } from './verify/english.mjs';
 import { exampleProblems } from './verify/examples.mjs';
 import { runtimeAccess } from './verify/runtime-access.mjs';
 
@@ -161,16 +161,13 @@ const checks = [
 				.flatMap((file) => runtimeAccess(file, read(file))),
 	],
 	[
-		'English-only texts (nodes, credentials, README, examples)',
+		'English-only texts (stop-word heuristic: node and credential texts, source strings, README, CHANGELOG, sticky notes)',
 		() => {
 			const texts = declaredDescriptions().flatMap(({ file, description }) =>
 				uiTexts(description, file),
 			);
-			texts.push({ where: 'README.md', text: markdownProse(readme) });
-			const problems = texts
-				.map(({ where, text }) => ({ where, reason: notEnglish(text) }))
-				.filter(({ reason }) => reason);
-			return problems.map(({ where, reason }) => `${where}: ${reason}`);
+			texts.push(...packageTexts(root));
+			return notEnglishTexts(texts);
 		},
 	],
 	[
