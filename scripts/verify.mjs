@@ -15,9 +15,18 @@ import { exampleProblems } from './verify/examples.mjs';
 import { provenanceProblems } from './verify/provenance.mjs';
 import { runtimeAccess } from './verify/runtime-access.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// `--root <folder>` checks another package folder (the tests' fixtures); `--only <id>,<id>` runs
+// only those checks (the ids are printed in brackets).
+const argument = (name) => {
+	const index = process.argv.indexOf(name);
+	return index === -1 ? undefined : process.argv[index + 1];
+};
+const scripts = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(argument('--root') ?? path.join(scripts, '..'));
+const only = argument('--only')?.split(',');
 const require = createRequire(import.meta.url);
-const read = (file) => readFileSync(path.join(root, file), 'utf8');
+const read = (file) =>
+	existsSync(path.join(root, file)) ? readFileSync(path.join(root, file), 'utf8') : '';
 const manifest = JSON.parse(read('package.json'));
 const readme = read('README.md');
 
@@ -35,7 +44,10 @@ const packed = packedFiles();
 
 /** The node and credential classes the package declares, loaded from the build. */
 function declaredDescriptions() {
-	const declared = [...(manifest.n8n?.nodes ?? []), ...(manifest.n8n?.credentials ?? [])];
+	// A declared file that is missing is the n8n-section check's to report.
+	const declared = [...(manifest.n8n?.nodes ?? []), ...(manifest.n8n?.credentials ?? [])].filter(
+		(file) => existsSync(path.join(root, file)),
+	);
 	return declared.map((file) => {
 		const exports = require(path.join(root, file));
 		const instance = Object.values(exports)
@@ -76,9 +88,13 @@ const repositoryUrl = (
 	.replace(/^git\+/, '')
 	.replace(/\.git$/, '');
 
-/** Each check: what the guidelines ask, and a function returning the problems found (none = passed). */
+/**
+ * Each check: its id, what the guidelines ask, and a function returning the problems found (none =
+ * passed).
+ */
 const checks = [
 	[
+		'licence',
 		'MIT licence',
 		() => [
 			...(manifest.license === 'MIT'
@@ -92,6 +108,7 @@ const checks = [
 		],
 	],
 	[
+		'name',
 		'name and keyword of a community node package',
 		() => [
 			...(/^(@[a-z0-9][\w.-]*\/)?n8n-nodes-[a-z0-9][\w.-]*$/.test(manifest.name)
@@ -103,6 +120,7 @@ const checks = [
 		],
 	],
 	[
+		'repository',
 		'source repository and author',
 		() => [
 			...(/^https:\/\/github\.com\/[\w.-]+\/[\w.-]+$/.test(repositoryUrl)
@@ -112,6 +130,7 @@ const checks = [
 		],
 	],
 	[
+		'dependencies',
 		'no runtime dependencies',
 		() => [
 			...['dependencies', 'optionalDependencies', 'bundleDependencies', 'bundledDependencies']
@@ -123,6 +142,7 @@ const checks = [
 		],
 	],
 	[
+		'n8n-section',
 		'n8n section, built files and strict lint config',
 		() => {
 			const problems = [];
@@ -157,6 +177,7 @@ const checks = [
 		},
 	],
 	[
+		'runtime-access',
 		'published JavaScript: no process, global object, timer, eval/Function, require trick or module but n8n-workflow (own AST check, stricter than the scanner)',
 		() =>
 			packed.files
@@ -164,6 +185,7 @@ const checks = [
 				.flatMap((file) => runtimeAccess(file, read(file))),
 	],
 	[
+		'english',
 		'English-only texts (stop-word heuristic: node and credential texts, source strings, README, CHANGELOG, sticky notes)',
 		() => {
 			const texts = declaredDescriptions().flatMap(({ file, description }) =>
@@ -174,6 +196,7 @@ const checks = [
 		},
 	],
 	[
+		'readme',
 		'README: installation, usage, authentication, example workflows, compatibility, changelog, reporting problems',
 		() => {
 			const problems = [];
@@ -212,6 +235,7 @@ const checks = [
 		},
 	],
 	[
+		'examples',
 		'example workflows',
 		() =>
 			exampleFiles.length
@@ -221,6 +245,7 @@ const checks = [
 				: ['examples/ holds no workflow'],
 	],
 	[
+		'contents',
 		"the package's contents",
 		() => {
 			const problems = [];
@@ -260,6 +285,7 @@ const checks = [
 		},
 	],
 	[
+		'provenance',
 		'releases only from a tag push on GitHub Actions, with npm provenance, after npm run verify (.github/workflows/publish.yml)',
 		() =>
 			provenanceProblems({
@@ -271,11 +297,12 @@ const checks = [
 			}),
 	],
 	[
+		'n8n-node-lint',
 		"n8n-node lint, strict mode, on the package's sources",
 		() => {
 			const result = spawnSync(
 				process.execPath,
-				[path.join(root, 'scripts/verify/n8n-node-lint.mjs')],
+				[path.join(scripts, 'verify/n8n-node-lint.mjs'), '--root', root],
 				{ cwd: root, encoding: 'utf8' },
 			);
 			return result.status === 0
@@ -284,9 +311,10 @@ const checks = [
 		},
 	],
 	[
+		'scanner-lint',
 		"the community-package scanner's lint (scripts/lint.mjs)",
 		() => {
-			const result = spawnSync(process.execPath, [path.join(root, 'scripts/lint.mjs')], {
+			const result = spawnSync(process.execPath, [path.join(scripts, 'lint.mjs'), '--root', root], {
 				cwd: root,
 				encoding: 'utf8',
 			});
@@ -298,7 +326,8 @@ const checks = [
 ];
 
 let failed = 0;
-for (const [name, check] of checks) {
+const selected = checks.filter(([id]) => !only || only.includes(id));
+for (const [id, name, check] of selected) {
 	let problems;
 	try {
 		problems = check();
@@ -306,12 +335,12 @@ for (const [name, check] of checks) {
 		problems = [`could not check: ${error.message}`];
 	}
 	if (problems.length) failed += 1;
-	console.log(`${problems.length ? 'FAIL' : 'ok  '} ${name}`);
+	console.log(`${problems.length ? 'FAIL' : 'ok  '} [${id}] ${name}`);
 	for (const problem of problems) console.log(`     - ${problem.split('\n').join('\n       ')}`);
 }
 console.log(
 	failed
-		? `verify: ${failed} of ${checks.length} checks failed`
-		: `verify: all ${checks.length} checks passed`,
+		? `verify: ${failed} of ${selected.length} checks failed`
+		: `verify: all ${selected.length} checks passed`,
 );
 process.exitCode = failed ? 1 : 0;
