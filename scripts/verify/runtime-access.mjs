@@ -16,8 +16,8 @@
 // [global-object]     globalThis, global, window, self: any use, since `globalThis[name]` reaches
 //                     every global
 // [eval]              eval, called or not
-// [function-constructor]  Function (called, `new`, or passed on) and calling `x.constructor`
-//                     (`(() => {}).constructor("code")`)
+// [function-constructor]  Function (called, `new`, or passed on) and any `x.constructor` or
+//                     `x["constructor"]` (`(() => {}).constructor("code")`, `.constructor.call(…)`)
 // [string-timer]      setTimeout/setInterval/setImmediate given a string (code to run)
 // [timer]             any other use of the timers: the nodes wait with n8n-workflow's `sleep`
 // [module-path]       __dirname, __filename
@@ -90,15 +90,14 @@ export function runtimeAccessFindings(file, source) {
 				if (first && isStringLike(first))
 					report(node, 'string-timer', `${node.expression.text}() given a string of code`);
 			}
-			const callee = node.expression;
-			if (
-				(ts.isPropertyAccessExpression(callee) && callee.name.text === 'constructor') ||
-				(ts.isElementAccessExpression(callee) &&
-					ts.isStringLiteralLike(callee.argumentExpression) &&
-					callee.argumentExpression.text === 'constructor')
-			)
-				report(node, 'function-constructor', 'calls a .constructor (the Function constructor)');
 		}
+		if (
+			(ts.isPropertyAccessExpression(node) && node.name.text === 'constructor') ||
+			(ts.isElementAccessExpression(node) &&
+				ts.isStringLiteralLike(node.argumentExpression) &&
+				node.argumentExpression.text === 'constructor')
+		)
+			report(node, 'function-constructor', '.constructor (the way to the Function constructor)');
 		if (ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.ImportKeyword)
 			report(node, 'dynamic-import', 'import.meta');
 		if (

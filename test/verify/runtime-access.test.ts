@@ -32,6 +32,7 @@ const broken: Array<[string, string]> = [
 	['function-call.js', 'function-constructor'],
 	['new-function.js', 'function-constructor'],
 	['constructor-call.js', 'function-constructor'],
+	['constructor-call-apply.js', 'function-constructor'],
 	['set-timeout-string.js', 'string-timer'],
 	['set-interval-string.js', 'string-timer'],
 	['plain-timer.js', 'timer'],
