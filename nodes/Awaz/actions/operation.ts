@@ -19,6 +19,8 @@ export type Plan =
 			/** The output item when Awaz answers without a body: what was done. */
 			whenNoBody: IDataObject;
 			notFoundMessage?: string;
+			/** Fields added to the item's output (what the node did besides the request). */
+			annotate?: IDataObject;
 	  }
 	| {
 			/** Nothing to ask Awaz in the first phase: the item's output is known (a second phase reads). */
@@ -57,20 +59,25 @@ export interface BatchTools {
 	): Promise<unknown>;
 }
 
-export interface AwazOperation {
+/** A plan and what it worked out for the operation's second phase (`P`), if it has one. */
+export type PlanWith<P> = Plan & { payload?: P };
+
+export interface AwazOperation<P = unknown> {
 	description: INodeProperties[];
 	traits: OperationTraits;
 	/** Reads and validates one item's parameters; no I/O, so every item can be checked first. */
-	plan(this: IExecuteFunctions, itemIndex: number): Plan;
+	plan(this: IExecuteFunctions, itemIndex: number): PlanWith<P>;
 	/**
 	 * A second phase over the results of all items, after each item's plan was carried out (for
-	 * example: wait until every call scheduled in the first phase has an outcome). Returns the
-	 * results in the same item order. Runs only when no failure stops the node.
+	 * example: wait until every call scheduled in the first phase has an outcome), with each item's
+	 * `payload` from its plan (undefined for an item whose plan failed). Returns the results in the
+	 * same item order. Runs only when no failure stops the node.
 	 */
 	afterItems?(
 		this: IExecuteFunctions,
 		results: ItemResult[],
 		tools: BatchTools,
+		payloads: Array<P | undefined>,
 	): Promise<ItemResult[]>;
 }
 

@@ -16,7 +16,7 @@ import {
 	mayHaveBeenCarriedOut,
 } from '../../shared/transport';
 import { readTransportSettings } from '../helpers/validation';
-import type { AwazOperation, BatchTools, ItemResult, Plan } from './operation';
+import type { AwazOperation, BatchTools, ItemResult, Plan, PlanWith } from './operation';
 import { findOperation } from './registry';
 import { doneWritesNote, idOfAnswer } from './doneWrites';
 
@@ -38,6 +38,8 @@ interface DoneItem {
 	settled?: boolean;
 	/** Why the outcome of the item's write is unknown, when it failed in a way Awaz may have done it. */
 	unknownOutcome?: string;
+	/** The plan's `annotate` of the try that did the write: what the output says besides Awaz's answer. */
+	annotate?: IDataObject;
 }
 
 /** A short fingerprint of a text (53-bit, as two 32-bit multiplicative hashes). */
@@ -90,7 +92,7 @@ async function run(
 	plan: Plan,
 	itemIndex: number,
 	settings: Partial<TransportSettings>,
-	done: { key: string; memo: Record<string, DoneItem> },
+	done: { key: string; memo: Record<string, DoneItem>; annotate: IDataObject[] },
 	emit: (json: IDataObject[]) => void,
 ): Promise<void> {
 	const scope = { itemIndex, settings };
@@ -98,6 +100,7 @@ async function run(
 	// Hand back what an earlier try already did or settled, instead of, say, placing the same
 	// call twice or waiting again for an outcome already seen; never repeat a write Awaz may have done.
 	if (earlier?.output && (earlier.settled || operation.traits.writes)) {
+		if (earlier.annotate) done.annotate[itemIndex] = earlier.annotate;
 		emit(earlier.output);
 		return;
 	}
@@ -140,7 +143,10 @@ async function run(
 		throw asNodeError(ctx, error, itemIndex);
 	}
 	const output = answerToJson(body, plan.whenNoBody);
-	if (operation.traits.writes) done.memo[itemIndex] = { key: done.key, output };
+	if (plan.annotate) done.annotate[itemIndex] = plan.annotate;
+	if (operation.traits.writes) {
+		done.memo[itemIndex] = { key: done.key, output, annotate: plan.annotate };
+	}
 	emit(output);
 }
 
@@ -176,9 +182,11 @@ export async function runOperation(
 	// bad row fails before anyone is called, so that running it again after the fix calls nobody
 	// twice.
 	const settings: Array<Partial<TransportSettings>> = [];
+	const payloads: unknown[] = [];
 	const plans = items.map((_, itemIndex): Plan | Error => {
 		try {
-			const plan = operation.plan.call(ctx, itemIndex);
+			const { payload, ...plan } = operation.plan.call(ctx, itemIndex) as PlanWith<unknown>;
+			payloads[itemIndex] = payload;
 			settings[itemIndex] = readTransportSettings(ctx, itemIndex);
 			return plan;
 		} catch (error) {
@@ -190,6 +198,8 @@ export async function runOperation(
 	const context = ctx.getContext('node');
 	const memo = (context[DONE_KEY] ??= {}) as Record<string, DoneItem>;
 	const keys = items.map(itemKey);
+	/** What each item's output says besides Awaz's answer (its plan's `annotate`, or the memo's). */
+	const annotate: IDataObject[] = [];
 
 	const runItem = async (itemIndex: number): Promise<ItemResult> => {
 		const pairedItem = { item: itemIndex };
@@ -202,7 +212,7 @@ export async function runOperation(
 		const plan = plans[itemIndex];
 		try {
 			if (plan instanceof Error) throw plan;
-			const done = { key: keys[itemIndex], memo };
+			const done = { key: keys[itemIndex], memo, annotate };
 			await run(ctx, operation, plan, itemIndex, settings[itemIndex], done, emit);
 			return { output: itemOutput };
 		} catch (error) {
@@ -225,12 +235,13 @@ export async function runOperation(
 					settings: settings[itemIndex],
 				}),
 		};
-		results = await operation.afterItems.call(ctx, results, tools);
+		results = await operation.afterItems.call(ctx, results, tools, payloads);
 		// What the second phase settled is not done again by a retry (a wait for an outcome seen).
 		for (const [itemIndex, result] of results.entries()) {
 			if ('output' in result) {
 				const output = result.output.map((entry) => entry.json);
-				memo[itemIndex] = { key: keys[itemIndex], output, settled: true };
+				const entry = { output, settled: true, annotate: annotate[itemIndex] };
+				memo[itemIndex] = { key: keys[itemIndex], ...entry };
 			}
 		}
 	}
@@ -244,7 +255,12 @@ export async function runOperation(
 	const output: INodeExecutionData[] = [];
 	for (const [itemIndex, result] of results.entries()) {
 		if ('output' in result) {
-			output.push(...result.output);
+			const extra = annotate[itemIndex];
+			output.push(
+				...(extra
+					? result.output.map((entry) => ({ ...entry, json: { ...entry.json, ...extra } }))
+					: result.output),
+			);
 			continue;
 		}
 		if (!continueOnFail) {

@@ -409,34 +409,3 @@ export function placeInCallingHours(
 		},
 	};
 }
-
-// ---------------------------------------------------------------------------------------------
-// From the plan to the output item
-
-/** Where the plans' Calling Hours outcomes wait for the second phase, keyed by item index. */
-const OUTCOMES_KEY = 'awazCallingHours';
-
-type KeptOutcomes = Record<string, Pick<CallingHoursOutcome, 'dueAtMs' | 'report'>>;
-
-/**
- * Keeps what Calling Hours did to an item's call until the operation's second phase shows it on the
- * output item: the router hands that phase results, not plans. The node's context lives as long as
- * the execution; a plan made again (Retry On Fail) replaces its item's entry.
- */
-export function keepCallingHours(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	outcome: CallingHoursOutcome,
-): void {
-	const context = ctx.getContext('node');
-	const kept = (context[OUTCOMES_KEY] ??= {}) as KeptOutcomes;
-	kept[itemIndex] = { dueAtMs: outcome.dueAtMs, report: outcome.report };
-}
-
-/** The outcomes the plans kept, by item index, taken out of the node's context. */
-export function takeCallingHours(ctx: IExecuteFunctions): KeptOutcomes {
-	const context = ctx.getContext('node');
-	const kept = (context[OUTCOMES_KEY] ?? {}) as KeptOutcomes;
-	delete context[OUTCOMES_KEY];
-	return kept;
-}

@@ -3,14 +3,12 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { CALLS_PATH } from '../../../shared/endpoints';
 import {
 	callingHoursField,
-	keepCallingHours,
 	placeInCallingHours,
 	readCallingHours,
-	takeCallingHours,
 } from '../../helpers/callingHours';
 import { idLocator, phoneNumberField } from '../../helpers/descriptions';
 import { readFields } from '../../helpers/validation';
-import type { AwazOperation, ItemResult } from '../operation';
+import type { AwazOperation } from '../operation';
 import { PLACES_CALLS } from '../operation';
 import { showFor } from '../common';
 
@@ -24,7 +22,12 @@ type ScheduleValues = {
 	datetime: string;
 };
 
-export const schedule: AwazOperation = {
+/** What Schedule works out for a second phase: when the call is due (epoch ms). */
+export interface SchedulePayload {
+	dueAtMs: number;
+}
+
+export const schedule: AwazOperation<SchedulePayload> = {
 	traits: PLACES_CALLS,
 	description: [
 		{
@@ -80,18 +83,10 @@ export const schedule: AwazOperation = {
 		]);
 		// Calling Hours: the Date and Time (or now) checked, and moved, in the contact's time zone.
 		const callingHours = readCallingHours(this, itemIndex);
-		if (callingHours) {
-			const placed = placeInCallingHours(
-				this,
-				itemIndex,
-				callingHours,
-				values.phone,
-				values.datetime,
-				Date.now(),
-			);
-			keepCallingHours(this, itemIndex, placed);
-			values.datetime = placed.datetime;
-		}
+		const placed =
+			callingHours &&
+			placeInCallingHours(this, itemIndex, callingHours, values.phone, values.datetime, Date.now());
+		if (placed) values.datetime = placed.datetime;
 		const body = {
 			agent: values.agentId,
 			name: values.name,
@@ -103,27 +98,9 @@ export const schedule: AwazOperation = {
 			kind: 'single',
 			request: { method: 'POST', path: CALLS_PATH, body },
 			whenNoBody: { scheduled: true, ...body },
+			// The output says what Calling Hours did: the zones, the time asked for and scheduled.
+			...(placed ? { annotate: { callingHours: placed.report } } : {}),
+			payload: { dueAtMs: placed?.dueAtMs ?? Date.parse(values.datetime) },
 		};
 	},
-	/** Calling Hours on the output: the zones, the time asked for and scheduled, whether it moved. */
-	async afterItems(results) {
-		return withCallingHours(results, takeCallingHours(this));
-	},
 };
-
-/** Each item's output items with what Calling Hours did to its call, for items that had it. */
-export function withCallingHours(
-	results: ItemResult[],
-	kept: ReturnType<typeof takeCallingHours>,
-): ItemResult[] {
-	return results.map((result, itemIndex) =>
-		'output' in result && kept[itemIndex]
-			? {
-					output: result.output.map((item) => ({
-						...item,
-						json: { ...item.json, callingHours: kept[itemIndex].report },
-					})),
-				}
-			: result,
-	);
-}

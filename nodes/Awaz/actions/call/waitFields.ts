@@ -46,6 +46,13 @@ export interface WaitSettings {
 	maxWaitMinutes: number;
 }
 
+/** What a waiting operation's plan works out for its second phase: when the call is due, and how long to wait. */
+export interface CallWait {
+	/** Epoch ms; a time before the wait starts counts from the start. */
+	dueAtMs: number;
+	settings: WaitSettings;
+}
+
 /**
  * Reads and checks Wait For and Max Wait of one item, for a call due `minutesUntilDue` from now:
  * the wait may not hold the execution longer than MAX_HOLD_MINUTES in all.

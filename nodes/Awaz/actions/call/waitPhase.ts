@@ -3,31 +3,31 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { CALLS_PATH, callPath } from '../../../shared/endpoints';
 import { keyWindowReader, listItems } from '../../../shared/transport';
 import type { BatchTools, ItemResult } from '../operation';
-import { readWaitSettings } from './waitFields';
+import type { CallWait } from './waitFields';
 import type { CallToWaitFor, ReadCall, ReadPage } from './waiter';
 import { waitForCalls } from './waiter';
 
 /**
  * The second phase of both waiting operations: each item that got a call in the first phase waits
- * for it, and its output becomes the call as Awaz last showed it (or the reason it failed).
- * `dueAt` says when an item's call is due, given the time the wait starts.
+ * for it, as its plan worked out (`waits`: when it is due, Wait For and Max Wait), and its output
+ * becomes the call as Awaz last showed it (or the reason it failed).
  */
 export async function waitPhase(
 	ctx: IExecuteFunctions,
 	results: ItemResult[],
 	tools: BatchTools,
-	dueAt: (itemIndex: number, now: number) => number,
+	waits: Array<CallWait | undefined>,
 ): Promise<ItemResult[]> {
 	const now = Date.now();
 	const calls: CallToWaitFor[] = [];
 	for (const [itemIndex, result] of results.entries()) {
-		if (!('output' in result)) continue;
+		const wait = waits[itemIndex];
+		if (!('output' in result) || !wait) continue;
 		calls.push({
 			itemIndex,
 			call: result.output[0]?.json ?? {},
-			dueAtMs: dueAt(itemIndex, now),
-			// Checked with the time until the call is due in the pre-flight already.
-			settings: readWaitSettings(ctx, itemIndex, 0),
+			dueAtMs: Math.max(now, wait.dueAtMs),
+			settings: wait.settings,
 		});
 	}
 	const readCall: ReadCall = async (itemIndex, callId, ceiling) =>
