@@ -290,3 +290,33 @@ describe('Call → Schedule and Wait for Outcome with Calling Hours', () => {
 		expect(call.status).toBe('busy');
 	}, 120_000);
 });
+
+describe('Calling Hours under Retry On Fail', () => {
+	it('a call handed back on the retry keeps the report of the try that placed it', async () => {
+		// Date and Time empty ("now"), a window open at every hour: nothing moves, and each try's
+		// "now" is the time asked for. Item 1 is refused once, so only it is placed on the retry.
+		t.sb.inject({ kind: 'status', status: 400, method: 'POST', after: 1, times: 1 });
+		const always = {
+			earliest: '00:00',
+			latest: '23:59',
+			days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+		};
+
+		const { output, error } = await runNode(
+			t.env,
+			scheduleLeads(
+				always,
+				{ datetime: '' },
+				{ retryOnFail: true, maxTries: 2, waitBetweenTries: 1000 },
+			),
+			LEADS.slice(0, 2),
+		);
+
+		expect(error).toBeUndefined();
+		const [first, retried] = t.sb.requests.filter((request) => request.status === 201);
+		const [ann, ben] = output.map((item) => item.json.callingHours as IDataObject);
+		expect(ann.requested).toBe(first.body.datetime);
+		expect(ben.requested).toBe(retried.body.datetime);
+		expect(ann.requested).not.toBe(ben.requested);
+	});
+});
