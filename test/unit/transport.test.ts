@@ -6,7 +6,7 @@ import {
 	WaitAllowance,
 } from '../../nodes/shared/transport/budget';
 import type { AwazContext } from '../../nodes/shared/transport/connection';
-import { redactKey } from '../../nodes/shared/transport/connection';
+import { redactEverywhere, redactKey } from '../../nodes/shared/transport/connection';
 import { PageWalk } from '../../nodes/shared/transport/paging';
 import {
 	readRateLimitHeaders,
@@ -171,6 +171,20 @@ describe('key redaction', () => {
 			'Bearer *** sent ***',
 		);
 		expect(redactKey('abc', 'ab')).toBe('abc');
+	});
+
+	it('blots the key out of every string of a parsed answer, names included, and leaves one without it as it is', () => {
+		const key = 'sk_live_123';
+		expect(
+			redactEverywhere(
+				{ headers: { authorization: `Bearer ${key}` }, [key]: [1, `${key}!`, null, { ok: true }] },
+				key,
+			),
+		).toEqual({ headers: { authorization: 'Bearer ***' }, '***': [1, '***!', null, { ok: true }] });
+		const clean = { items: [{ id: 'a1', tags: ['x'] }] };
+		expect(redactEverywhere(clean, key)).toBe(clean);
+		expect(redactEverywhere(`token ${key}`, key)).toBe('token ***');
+		expect(redactEverywhere(undefined, key)).toBeUndefined();
 	});
 });
 

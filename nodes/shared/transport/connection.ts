@@ -22,6 +22,8 @@ export interface Connection {
 	gateKey: string;
 	/** Text with the API key blotted out, whatever a server or proxy echoed back. */
 	redact(text: string): string;
+	/** An answer (text or parsed JSON) with the API key blotted out of every string in it. */
+	redactAnswer(body: unknown): unknown;
 }
 
 /** Where requests go and what must never be shown, from the node's Awaz credential. */
@@ -34,10 +36,32 @@ export async function connectionOf(ctx: AwazContext): Promise<Connection> {
 		baseUrl,
 		gateKey: `${credentialId} ${baseUrl}`,
 		redact: (text) => redactKey(text, apiKey),
+		redactAnswer: (body) => redactEverywhere(body, apiKey),
 	};
 }
 
 /** `text` with every copy of `apiKey` replaced by `***`; keys too short to be real are left be. */
 export function redactKey(text: string, apiKey: string): string {
 	return apiKey.length >= 4 ? text.split(apiKey).join('***') : text;
+}
+
+/**
+ * `value` with `apiKey` blotted out of every string in it, property names included (a proxy that
+ * echoes headers may put the key anywhere). A value that holds no copy is handed back as it is.
+ */
+export function redactEverywhere(value: unknown, apiKey: string): unknown {
+	if (typeof value === 'string') return value.includes(apiKey) ? redactKey(value, apiKey) : value;
+	if (apiKey.length < 4 || !value || typeof value !== 'object') return value;
+	let changed = false;
+	const redact = (inner: unknown) => {
+		const redacted = redactEverywhere(inner, apiKey);
+		changed ||= redacted !== inner;
+		return redacted;
+	};
+	if (Array.isArray(value)) {
+		const elements = value.map(redact);
+		return changed ? elements : value;
+	}
+	const entries = Object.entries(value).map(([name, inner]) => [redact(name), redact(inner)]);
+	return changed ? Object.fromEntries(entries) : value;
 }

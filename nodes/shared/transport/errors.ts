@@ -149,7 +149,8 @@ export class RequestErrors {
 	notJson(status: number, body: unknown): AwazApiError {
 		return this.error(
 			`Awaz answered ${this.what} with a response that is not valid JSON`,
-			`The response started with: ${String(body).slice(0, 120)}`,
+			// Blotted out before the cut, which could otherwise leave part of the key in sight.
+			`The response started with: ${this.redact(String(body)).slice(0, 120)}`,
 			status,
 		);
 	}

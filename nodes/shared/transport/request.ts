@@ -80,7 +80,7 @@ export async function awazApiRequest(
 	scope: RequestScope = {},
 ): Promise<unknown> {
 	const settings = settingsFor(this, scope);
-	const { baseUrl, gateKey, redact } = await connectionOf(this);
+	const { baseUrl, gateKey, redact, redactAnswer } = await connectionOf(this);
 	const gate = new RateLimitGate(gateKey);
 	const budget = new RetryBudget(settings);
 	const cancellable = isCancellable(this);
@@ -144,13 +144,15 @@ export async function awazApiRequest(
 			continue;
 		}
 
-		const { body, malformed } = parseBody(response);
+		// Whatever echoed the key back (a proxy, a wrong Base URL), nothing hands it on from here.
+		const parsed = parseBody(response);
+		const body = redactAnswer(parsed.body);
 		if (status >= 200 && status < 300) {
-			if (!malformed) return body;
+			if (!parsed.malformed) return body;
 			// A write Awaz accepted is done, whatever its answer looks like: hand the text on.
 			if (request.method !== 'GET') {
 				this.logger.warn(`Awaz: ${describeRequest(request)} succeeded but its answer is not JSON`);
-				return redact(String(body));
+				return String(body);
 			}
 			throw errors.notJson(status, body);
 		}
