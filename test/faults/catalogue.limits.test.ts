@@ -5,10 +5,11 @@
  */
 import type { ILoadOptionsFunctions } from 'n8n-workflow';
 
-import { loadOptionsContext, triggerLifecycle } from '../runner';
+import { awazNode, loadOptionsContext, runNode, triggerLifecycle } from '../runner';
 import type { FaultCase, Sandbox } from './harness';
 import {
 	CALL_IDS,
+	FAST,
 	GET_AGENTS,
 	GET_CALL,
 	LIST_AGENTS,
@@ -23,6 +24,7 @@ import {
 	createdNames,
 	leakCheck,
 	onlyItem1NotPlaced,
+	remember,
 	run,
 	scheduleItems,
 	withBed,
@@ -458,6 +460,52 @@ describe('Remaining: 0 with a reset no window can have: held at most one window,
 			})),
 		);
 	}, 150_000);
+});
+
+describe('the rate-limit window is per credential: its id, else its name, and the Base URL', () => {
+	/** Lists the agents with the given credential reference; `options` tune the waits. */
+	async function listWith(
+		env: Parameters<typeof runNode>[0],
+		credential: { id: string | null; name: string },
+		options = {},
+	) {
+		const node = awazNode({ ...LIST_AGENTS, options: { ...FAST, ...options } });
+		node.credentials = { awazApi: credential };
+		const result = await runNode(env, node, [{}]);
+		remember(`window of ${credential.name}`, result);
+		return result;
+	}
+
+	const noneLeftFor30s = (sb: Sandbox) =>
+		sb.inject({
+			...GET_AGENTS,
+			kind: 'body',
+			body: { items: [] },
+			headers: {
+				'x-ratelimit-remaining': 0,
+				'x-ratelimit-reset': Math.floor(Date.now() / 1000) + 30,
+			},
+		});
+
+	test('two credentials without ids, named differently: the second is not held by the first', async () => {
+		await withBed({}, async ({ sb, env }) => {
+			noneLeftFor30s(sb);
+			await listWith(env, { id: null, name: 'Awaz sales' });
+			const second = await listWith(env, { id: null, name: 'Awaz support' });
+			expect(second.error).toBeUndefined();
+			expect(sb.requests.map((request) => request.status)).toEqual([200, 200]);
+		});
+	});
+
+	test('two references with the same id (renamed in between): one window, the second is held', async () => {
+		await withBed({}, async ({ sb, env }) => {
+			noneLeftFor30s(sb);
+			await listWith(env, { id: 'cred-shared', name: 'Awaz' });
+			const second = await listWith(env, { id: 'cred-shared', name: 'Awaz (renamed)' });
+			expect(second.error?.message).toBe('The Awaz rate limit did not free up within 3 s');
+			expect(sb.requests.map((request) => request.status)).toEqual([200]);
+		});
+	});
 });
 
 describe("contexts nobody can cancel wait briefly: the editor's lists and the trigger's activation", () => {

@@ -6,7 +6,7 @@ import {
 	WaitAllowance,
 } from '../../nodes/shared/transport/budget';
 import type { AwazContext } from '../../nodes/shared/transport/connection';
-import { redactEverywhere, redactKey } from '../../nodes/shared/transport/connection';
+import { connectionOf, redactEverywhere, redactKey } from '../../nodes/shared/transport/connection';
 import { PageWalk } from '../../nodes/shared/transport/paging';
 import {
 	readRateLimitHeaders,
@@ -312,5 +312,28 @@ describe('429 and 503 that say "retry now", forever', () => {
 		const error = await settle(awazApiRequest.call(context, GET_AGENTS_REQUEST));
 		expect(gaps(sentAt)).toEqual([1000, 2000, 4000, 8000]);
 		expect(error?.message).toBe('The Awaz rate limit did not free up within 20 s');
+	});
+});
+
+describe('the connection a credential makes', () => {
+	const connection = (fake: Omit<FakeAwaz, 'answer'>) =>
+		connectionOf(contextFor({ answer: () => ({ statusCode: 200 }), ...fake }).context);
+
+	it.each([
+		['empty', '', 'https://api.awaz.ai'],
+		['blank', ' \t ', 'https://api.awaz.ai'],
+		['only a slash', '/', 'https://api.awaz.ai'],
+		['with spaces and slashes around it', '  http://proxy.test/awaz//  ', 'http://proxy.test/awaz'],
+	])('a Base URL %s is used as %s', async (_title, baseUrl, used) => {
+		expect((await connection({ baseUrl })).baseUrl).toBe(used);
+	});
+
+	it('shares a rate-limit window by credential id, else by name, and by Base URL; never by key', async () => {
+		const key = async (id: string | null, name: string, baseUrl = 'http://awaz.test') =>
+			(await connection({ credential: { id, name }, baseUrl })).gateKey;
+		expect(await key(null, 'Sales')).not.toBe(await key(null, 'Support'));
+		expect(await key('c1', 'Sales')).toBe(await key('c1', 'Sales (renamed)'));
+		expect(await key('c1', 'Sales')).not.toBe(await key('c1', 'Sales', 'http://other.test'));
+		expect(await key(null, 'Sales')).not.toContain(KEY);
 	});
 });

@@ -16,9 +16,12 @@ export const AWAZ_CREDENTIAL = 'awazApi';
 const DEFAULT_BASE_URL = 'https://api.awaz.ai';
 
 export interface Connection {
-	/** The credential's Base URL without a trailing slash. */
+	/** The credential's Base URL, trimmed, without a trailing slash; Awaz's own when left empty. */
 	baseUrl: string;
-	/** Names the rate-limit window the requests share: the credential's id (never its key) and URL. */
+	/**
+	 * Names the rate-limit window the requests share: the credential's id (never its key), or its
+	 * name where n8n gives no id, and the Base URL.
+	 */
 	gateKey: string;
 	/** Text with the API key blotted out, whatever a server or proxy echoed back. */
 	redact(text: string): string;
@@ -29,12 +32,16 @@ export interface Connection {
 /** Where requests go and what must never be shown, from the node's Awaz credential. */
 export async function connectionOf(ctx: AwazContext): Promise<Connection> {
 	const credentials = await ctx.getCredentials(AWAZ_CREDENTIAL);
-	const baseUrl = String(credentials.baseUrl || DEFAULT_BASE_URL).replace(/\/+$/, '');
+	const baseUrl =
+		String(credentials.baseUrl ?? '')
+			.trim()
+			.replace(/\/+$/, '') || DEFAULT_BASE_URL;
 	const apiKey = String(credentials.apiKey ?? '');
-	const credentialId = ctx.getNode().credentials?.[AWAZ_CREDENTIAL]?.id ?? 'default';
+	const reference = ctx.getNode().credentials?.[AWAZ_CREDENTIAL];
+	const credential = reference?.id ? `id ${reference.id}` : `name ${reference?.name ?? ''}`;
 	return {
 		baseUrl,
-		gateKey: `${credentialId} ${baseUrl}`,
+		gateKey: `${credential} ${baseUrl}`,
 		redact: (text) => redactKey(text, apiKey),
 		redactAnswer: (body) => redactEverywhere(body, apiKey),
 	};
