@@ -42,6 +42,14 @@ const gapAfter = (sb: Sandbox, index: number) =>
 /** Set when the 429 case's faults are made, read by its check. */
 let resetAtSeconds = 0;
 
+/** Item 1 fails once FAST's 3 s for the rate limit are spent. */
+const RATE_LIMIT_RAN_OUT_IN_3S: FaultCase['fails'] = {
+	item: 1,
+	message: /^The Awaz rate limit did not free up within 3 s$/,
+	description: /Max Wait for Rate Limit/,
+	httpCode: '429',
+};
+
 const rateLimitCases: FaultCase[] = [
 	{
 		name: '429 with X-RateLimit headers: waits until the reset instant, then succeeds',
@@ -211,12 +219,7 @@ const rateLimitCases: FaultCase[] = [
 				after: 1,
 			},
 		],
-		fails: {
-			item: 1,
-			message: /^The Awaz rate limit did not free up within 3 s$/,
-			description: /Max Wait for Rate Limit/,
-			httpCode: '429',
-		},
+		fails: RATE_LIMIT_RAN_OUT_IN_3S,
 		attempts: 1,
 		single: true,
 	},
@@ -330,12 +333,7 @@ const retryNowCases: FaultCase[] = retryNowForever.map(({ status, retryAfter, sa
 					description: /Max Wait When Busy \(now 3 s\)/,
 					httpCode: '503',
 				}
-			: {
-					item: 1,
-					message: /^The Awaz rate limit did not free up within 3 s$/,
-					description: /Max Wait for Rate Limit/,
-					httpCode: '429',
-				},
+			: RATE_LIMIT_RAN_OUT_IN_3S,
 	attempts: 3,
 	single: true,
 	variants: ['stop'],

@@ -324,7 +324,7 @@ describe('the connection a credential makes', () => {
 		['blank', ' \t ', 'https://api.awaz.ai'],
 		['only a slash', '/', 'https://api.awaz.ai'],
 		['with spaces and slashes around it', '  http://proxy.test/awaz//  ', 'http://proxy.test/awaz'],
-	])('a Base URL %s is used as %s', async (_title, baseUrl, used) => {
+	])('a Base URL %s (%j) is used as %s', async (_title, baseUrl, used) => {
 		expect((await connection({ baseUrl })).baseUrl).toBe(used);
 	});
 
