@@ -39,13 +39,15 @@ export interface Fault {
 	path?: string | RegExp;
 	times?: number;
 	after?: number;
-	kind: 'status' | 'delay' | 'reset' | 'garbled' | 'empty' | 'html' | 'body';
+	kind: 'status' | 'delay' | 'reset' | 'garbled' | 'empty' | 'html' | 'body' | 'echo';
 	status?: number;
 	body?: unknown;
 	headers?: Record<string, string | number | null> | null;
 	omitRateLimitHeaders?: boolean;
 	applied?: boolean;
 	delayMs?: number;
+	/** How an `echo` fault sends the request's Authorization header back (default 'object'). */
+	echoAs?: 'object' | 'list' | 'text';
 }
 
 export interface Delivery {

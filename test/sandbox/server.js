@@ -23,9 +23,10 @@ const { timelineFor, outcomeVariables } = require('./lifecycle');
 
 /**
  * @typedef {{ method?: string, path?: string | RegExp, times?: number,
- *   after?: number, kind: 'status' | 'delay' | 'reset' | 'garbled' | 'empty' | 'html' | 'body',
+ *   after?: number, kind: 'status' | 'delay' | 'reset' | 'garbled' | 'empty' | 'html' | 'body' | 'echo',
  *   status?: number, body?: unknown, headers?: Record<string, string | number | null> | null,
- *   omitRateLimitHeaders?: boolean, delayMs?: number, applied?: boolean }} Fault
+ *   omitRateLimitHeaders?: boolean, delayMs?: number, applied?: boolean,
+ *   echoAs?: 'object' | 'list' | 'text' }} Fault
  * @typedef {Fault & { times: number, after: number, seen: number, hits: number }} QueuedFault
  */
 
@@ -56,7 +57,8 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 // ISO 8601 with a mandatory offset; the collection's own example uses the short form "-00".
 const ISO_WITH_OFFSET =
 	/^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(?:Z|([+-])(\d{2})(?::?(\d{2}))?)$/;
-const FAULT_KINDS = ['status', 'delay', 'reset', 'garbled', 'empty', 'html', 'body'];
+const FAULT_KINDS = ['status', 'delay', 'reset', 'garbled', 'empty', 'html', 'body', 'echo'];
+const ECHO_FORMS = ['object', 'list', 'text'];
 // Webhook deliveries never leave the machine, whatever hookUrl a test subscribed.
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const DELIVERY_TIMEOUT_MS = 10_000;
@@ -323,11 +325,31 @@ const ROUTES = [
 ];
 
 /**
+ * What a proxy or a wrong Base URL that reflects the request sends back: the Authorization header
+ * the request carried, in JSON (`{"headers": {...}}`, or as one element of a list), or as text
+ * after the fault's `body` (a preamble), so that a test can place it anywhere in the answer.
+ * @param {QueuedFault} fault
+ * @param {LoggedRequest} entry
+ */
+function echoBody(fault, entry) {
+	const echoed = { authorization: entry.headers.authorization };
+	switch (fault.echoAs ?? 'object') {
+		case 'list':
+			return { items: [{ headers: echoed }] };
+		case 'text':
+			return `${typeof fault.body === 'string' ? fault.body : ''}Authorization: ${echoed.authorization}\n`;
+		default:
+			return { headers: echoed };
+	}
+}
+
+/**
  * @param {QueuedFault} fault
  * @param {Record<string, number>} rateLimitHeaders
+ * @param {LoggedRequest} entry
  * @returns {Reply}
  */
-function faultReply(fault, rateLimitHeaders) {
+function faultReply(fault, rateLimitHeaders, entry) {
 	if (fault.kind === 'reset') return { destroy: true };
 	const omitRateLimit = fault.omitRateLimitHeaders || fault.headers === null;
 	const headers = { ...(omitRateLimit ? {} : rateLimitHeaders), ...fault.headers };
@@ -348,6 +370,11 @@ function faultReply(fault, rateLimitHeaders) {
 			const page = `<!DOCTYPE html>\n<html><head><title>${title}</title></head><body><center><h1>${title}</h1></center><hr><center>nginx</center></body></html>\n`;
 			return { status, body: page, headers: { 'content-type': 'text/html', ...headers } };
 		}
+		case 'echo': {
+			const body = echoBody(fault, entry);
+			const type = typeof body === 'string' ? { 'content-type': 'text/plain' } : {};
+			return { status: fault.status ?? 200, body, headers: { ...type, ...headers } };
+		}
 		default: // 'body'
 			return { status: fault.status ?? 200, body: fault.body, headers };
 	}
@@ -367,6 +394,8 @@ function validateFault(fault) {
 		throw new TypeError('a delay fault needs delayMs >= 0');
 	if (fault.kind === 'body' && fault.body === undefined)
 		throw new TypeError('a body fault needs a body');
+	if (fault.echoAs !== undefined && !ECHO_FORMS.includes(fault.echoAs))
+		throw new TypeError(`fault.echoAs must be one of ${ECHO_FORMS.join(', ')}`);
 	if (fault.times !== undefined && !(fault.times >= 1))
 		throw new TypeError('fault.times must be >= 1 (Infinity allowed)');
 	if (fault.after !== undefined && !(Number.isInteger(fault.after) && fault.after >= 0))
@@ -796,7 +825,7 @@ class Sandbox {
 			await this.#sleep(fault.delayMs);
 		} else if (fault) {
 			if (fault.applied) this.#route(entry, bodyIsJson);
-			return faultReply(fault, quota.headers);
+			return faultReply(fault, quota.headers, entry);
 		}
 		const reply = this.#route(entry, bodyIsJson);
 		return { ...reply, headers: { ...quota.headers, ...reply.headers } };

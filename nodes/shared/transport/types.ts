@@ -24,6 +24,15 @@ export const DEFAULT_SETTINGS: TransportSettings = {
 	maxBusyWait: 300,
 };
 
+/**
+ * The editor's lists and a trigger's activation keep someone waiting who cannot stop the wait (n8n
+ * gives those contexts no cancel signal): they wait half a minute at most in all.
+ */
+export const UNCANCELLABLE_WAITS: Pick<TransportSettings, 'maxRateLimitWait' | 'maxBusyWait'> = {
+	maxRateLimitWait: 20,
+	maxBusyWait: 10,
+};
+
 export interface RequestScope {
 	itemIndex?: number;
 	settings?: Partial<TransportSettings>;
