@@ -200,8 +200,9 @@ export function packageTexts(root) {
 					.sort()
 			: [];
 	const texts = [];
+	// A generated table (`*.generated.ts`: time-zone names from libphonenumber) is data, not text.
 	for (const file of [...filesIn('nodes', '.ts'), ...filesIn('credentials', '.ts')])
-		texts.push(...sourceTexts(file, read(file)));
+		if (!file.endsWith('.generated.ts')) texts.push(...sourceTexts(file, read(file)));
 	for (const file of ['README.md', 'CHANGELOG.md'].filter((name) =>
 		existsSync(path.join(root, name)),
 	))

@@ -6,7 +6,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { AGENT_ID, locator, PHONE_ID } from '../fixtures';
+import { AGENT_ID, awazNode, locator, PHONE_ID } from '../fixtures';
+import { n8n } from '../runner';
 import type { Sandbox } from './harness';
 import {
 	CALL_IDS,
@@ -240,6 +241,35 @@ describe('Call → Wait for Outcome reads like the waiting phase from its first 
 			const times = sb.requests.map((request) => request.time);
 			expect(times[1] - times[0]).toBeGreaterThanOrEqual(1700);
 			expect(times[2] - times[1]).toBeGreaterThanOrEqual(600);
+		});
+	});
+});
+
+describe('a stopped execution sends nothing more', () => {
+	test('stopped while Awaz answers 503: the request is not sent again after the stop', async () => {
+		await withBed({ lifecycle: false }, async ({ sb, env }) => {
+			sb.inject({
+				...POST_CALLS,
+				kind: 'status',
+				status: 503,
+				times: 100,
+				headers: { 'retry-after': 2 },
+			});
+			const stop = new AbortController();
+			const running = n8n.runWorkflow(env, {
+				nodes: [awazNode({ ...SCHEDULE, options: { maxBusyWait: 60 } })],
+				items: scheduleItems({}, 1),
+				signal: stop.signal,
+			});
+			while (sb.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+			stop.abort();
+
+			const { run: stored } = await running;
+
+			expect(stored.status).toBe('canceled');
+			// Longer than the 2 s Awaz asked to wait: nothing more was sent.
+			await new Promise((resolve) => setTimeout(resolve, 3000));
+			expect(sb.requests.map((request) => request.status)).toEqual([503]);
 		});
 	});
 });

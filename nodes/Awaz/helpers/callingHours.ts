@@ -185,17 +185,17 @@ export function timeZonesOfNumber(e164: string): string[] | undefined {
 // The window
 
 /** Whether a call may start at `atMs` in `zone`. */
-export function isInWindow(window: CallingWindow, zone: string, atMs: number): boolean {
+export function isInWindow(hours: CallingWindow, zone: string, atMs: number): boolean {
 	const local = new Date(atMs + zoneOffsetMinutes(zone, atMs) * MINUTE_MS);
 	const minute = local.getUTCHours() * 60 + local.getUTCMinutes();
 	const day = local.getUTCDay();
-	if (window.earliest < window.latest) {
-		return minute >= window.earliest && minute < window.latest && window.days.has(day);
+	if (hours.earliest < hours.latest) {
+		return minute >= hours.earliest && minute < hours.latest && hours.days.has(day);
 	}
 	// Wrapping past midnight: the part after midnight belongs to the day before.
 	return (
-		(minute >= window.earliest && window.days.has(day)) ||
-		(minute < window.latest && window.days.has((day + 6) % 7))
+		(minute >= hours.earliest && hours.days.has(day)) ||
+		(minute < hours.latest && hours.days.has((day + 6) % 7))
 	);
 }
 
@@ -205,11 +205,11 @@ export function isInWindow(window: CallingWindow, zone: string, atMs: number): b
  * each change of the zone's offset (a window whose start falls in a skipped hour opens when the
  * clock jumps).
  */
-function openings(window: CallingWindow, zone: string, fromMs: number, untilMs: number): number[] {
+function openings(hours: CallingWindow, zone: string, fromMs: number, untilMs: number): number[] {
 	const found: number[] = [];
 	const firstDay = Math.floor((fromMs + zoneOffsetMinutes(zone, fromMs) * MINUTE_MS) / DAY_MS) - 1;
 	for (let day = firstDay; day <= firstDay + SEARCH_DAYS + 2; day++) {
-		const wallClockMs = day * DAY_MS + window.earliest * MINUTE_MS;
+		const wallClockMs = day * DAY_MS + hours.earliest * MINUTE_MS;
 		for (const probeMs of [wallClockMs - 14 * 3_600_000, wallClockMs + 12 * 3_600_000]) {
 			found.push(wallClockMs - zoneOffsetMinutes(zone, probeMs) * MINUTE_MS);
 		}
@@ -236,17 +236,17 @@ function openings(window: CallingWindow, zone: string, fromMs: number, untilMs: 
  * whose window opened then; undefined when there is none within two weeks.
  */
 export function firstTimeInWindow(
-	window: CallingWindow,
+	hours: CallingWindow,
 	zones: string[],
 	fromMs: number,
 ): { atMs: number; zone: string } | undefined {
 	const untilMs = fromMs + SEARCH_DAYS * DAY_MS;
 	const candidates = [{ atMs: fromMs, zone: zones[0] }];
 	for (const zone of zones) {
-		for (const atMs of openings(window, zone, fromMs, untilMs)) candidates.push({ atMs, zone });
+		for (const atMs of openings(hours, zone, fromMs, untilMs)) candidates.push({ atMs, zone });
 	}
 	candidates.sort((a, b) => a.atMs - b.atMs);
-	return candidates.find(({ atMs }) => zones.every((zone) => isInWindow(window, zone, atMs)));
+	return candidates.find(({ atMs }) => zones.every((zone) => isInWindow(hours, zone, atMs)));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -259,10 +259,11 @@ export function readCallingHours(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 ): CallingHours | undefined {
-	const { window } = ctx.getNodeParameter('callingHours', itemIndex, {}) as {
-		window?: IDataObject;
-	};
-	if (!window || typeof window !== 'object') return undefined;
+	// The collection's one entry is named "window" (read as a property: a variable of that name
+	// reads as the browser's global object to the published-code check).
+	const hours = (ctx.getNodeParameter('callingHours', itemIndex, {}) as { window?: IDataObject })
+		.window;
+	if (!hours || typeof hours !== 'object') return undefined;
 	const fail = (field: string, problem: string) =>
 		invalidField(ctx, itemIndex, `${CALLING_HOURS} → ${field}`, problem);
 
@@ -276,16 +277,16 @@ export function readCallingHours(
 		}
 		return Number(match[1]) * 60 + Number(match[2]);
 	};
-	const earliest = minutesOf('Earliest', window.earliest ?? '09:00');
-	const latest = minutesOf('Latest', window.latest ?? '18:00');
+	const earliest = minutesOf('Earliest', hours.earliest ?? '09:00');
+	const latest = minutesOf('Latest', hours.latest ?? '18:00');
 	if (earliest === latest) {
 		throw fail(
 			'Latest',
-			`is the same as Earliest (${String(window.earliest)}): the window would be empty or the whole day; give a different time, or remove Calling Hours to call at any time`,
+			`is the same as Earliest (${String(hours.earliest)}): the hours would be empty or the whole day; give a different time, or remove Calling Hours to call at any time`,
 		);
 	}
 
-	const dayValues = window.days ?? ['mon', 'tue', 'wed', 'thu', 'fri'];
+	const dayValues = hours.days ?? ['mon', 'tue', 'wed', 'thu', 'fri'];
 	const days = new Set<number>();
 	for (const value of Array.isArray(dayValues) ? dayValues : String(dayValues).split(',')) {
 		const day = WEEKDAYS.indexOf(String(value).trim().toLowerCase() as (typeof WEEKDAYS)[number]);
@@ -295,7 +296,7 @@ export function readCallingHours(
 	}
 	if (days.size === 0) throw fail('Days', 'has no day chosen; choose at least one day');
 
-	const zoneName = String(window.timeZone ?? '').trim();
+	const zoneName = String(hours.timeZone ?? '').trim();
 	let timeZone: string | undefined;
 	if (zoneName) {
 		try {
@@ -308,10 +309,10 @@ export function readCallingHours(
 			);
 		}
 	}
-	const outside = window.outside ?? 'move';
+	const outside = hours.outside ?? 'move';
 	if (outside !== 'move' && outside !== 'fail')
 		throw fail('Outside the Window', `"${String(outside)}" is not move or fail`);
-	const unknownNumbers = window.unknownNumbers ?? 'fail';
+	const unknownNumbers = hours.unknownNumbers ?? 'fail';
 	if (unknownNumbers !== 'fail' && unknownNumbers !== 'workflowZone') {
 		throw fail('Unknown Numbers', `"${String(unknownNumbers)}" is not fail or workflowZone`);
 	}

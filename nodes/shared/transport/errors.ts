@@ -82,6 +82,13 @@ export class RequestErrors {
 	 * The rate limit did not free up within the allowance, or (`tries`) Awaz refused the request
 	 * that many times, the most it is sent.
 	 */
+	stopped(): AwazApiError {
+		return this.error(
+			`The execution was stopped before ${this.what} was sent`,
+			'Nothing more was sent to Awaz for this item.',
+		);
+	}
+
 	rateLimitExhausted(tries?: number): AwazApiError {
 		const option = 'Max Wait for Rate Limit';
 		const allowedS = this.settings.maxRateLimitWait;

@@ -92,9 +92,12 @@ export async function awazApiRequest(
 			this.logger.info(`Awaz: waiting ${Math.round(ms / 1000)} s before ${what}: ${reason}`);
 		}
 		await sleepCancellable(ms, signal);
+		// A stopped execution sends nothing more: the wait was its last step.
+		if (signal?.aborted) throw errors.stopped();
 	};
 
 	for (;;) {
+		if (signal?.aborted) throw errors.stopped();
 		const hold = gate.delayBeforeNextRequest();
 		if (hold > 0) {
 			if (!budget.rateLimit.spend(hold)) throw errors.rateLimitExhausted();

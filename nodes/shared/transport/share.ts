@@ -46,12 +46,12 @@ export class KeyShare {
 	private last?: { resetAtMs: number; remaining: number };
 	private answeredSince = 0;
 
-	constructor(private readonly window: () => KeyWindow) {}
+	constructor(private readonly keyWindow: () => KeyWindow) {}
 
 	/** One of this node's reads was answered; `inFlight` of its reads are still on their way. */
 	observe(now: number, inFlight = 0): void {
 		this.answeredSince++;
-		const { remaining, resetAtMs } = this.window();
+		const { remaining, resetAtMs } = this.keyWindow();
 		if (remaining === undefined || resetAtMs === undefined) return;
 		if (this.last && this.last.resetAtMs === resetAtMs) {
 			const fell = this.last.remaining - remaining;
@@ -70,7 +70,7 @@ export class KeyShare {
 	/** Reads a minute the node may make now. */
 	perMinute(now: number): number {
 		return readsPerMinute(
-			this.window().limit,
+			this.keyWindow().limit,
 			this.shared(now) ? SHARED_KEY_SHARE : FREE_KEY_SHARE,
 		);
 	}
