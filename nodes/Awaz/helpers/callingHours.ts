@@ -282,7 +282,7 @@ export function readCallingHours(
 	if (earliest === latest) {
 		throw fail(
 			'Latest',
-			`is the same as Earliest (${String(hours.earliest)}): the hours would be empty or the whole day; give a different time, or remove Calling Hours to call at any time`,
+			`is the same as Earliest (${String(hours.earliest)}): the window would be empty or the whole day; give a different time, or remove Calling Hours to call at any time`,
 		);
 	}
 
