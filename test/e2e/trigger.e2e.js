@@ -59,6 +59,18 @@ const requestLog = () =>
 	}));
 const bearer = () => `Bearer ${sandbox.apiKey}`;
 
+/**
+ * That nothing started since the workflow had `before` executions: Awaz then delivers a matching
+ * event, and the next execution must be that one's, and the only new one.
+ */
+async function expectNothingStartedSince(before) {
+	const marker = event({ id: '670000000000000000010005', status: 'voicemail' });
+	await sandbox.deliver(marker);
+	const execution = await newestExecution(WORKFLOW_ID, before);
+	expect(nodeOutput(execution, 'Awaz Trigger').map(({ json }) => json)).toEqual([marker]);
+	expect(await executionCount(WORKFLOW_ID)).toBe(before + 1);
+}
+
 /** Waits (bounded) until the sandbox holds exactly `count` subscriptions. */
 const subscriptionsSettle = (count) =>
 	helpers.waitFor(
@@ -127,12 +139,7 @@ test('an event with another status or another agent starts nothing', async () =>
 		body: `${RECEIVED} and ignored: its agent is not one this trigger listens for`,
 	});
 
-	// Then one that matches: the next execution is its, and it is the only new one.
-	const marker = event({ id: '670000000000000000010005', status: 'voicemail' });
-	await sandbox.deliver(marker);
-	const execution = await newestExecution(WORKFLOW_ID, before);
-	expect(nodeOutput(execution, 'Awaz Trigger').map(({ json }) => json)).toEqual([marker]);
-	expect(await executionCount(WORKFLOW_ID)).toBe(before + 1);
+	await expectNothingStartedSince(before);
 });
 
 test('unpublishing deletes the subscription at Awaz, and n8n stops answering on the URL', async () => {
@@ -243,14 +250,6 @@ describe('what the trigger answers: fixed plain text, never what was posted', ()
 		expect(answer.text).not.toContain(MARKUP);
 		expect(answer.text).not.toMatch(/[<>]/);
 	};
-	/** Posts `refused` deliveries, then a matching event: the next execution must be the marker's. */
-	const expectNothingStarted = async (before) => {
-		const marker = event({ id: '670000000000000000010006', status: 'voicemail' });
-		await sandbox.deliver(marker);
-		const execution = await newestExecution(WORKFLOW_ID, before);
-		expect(nodeOutput(execution, 'Awaz Trigger').map(({ json }) => json)).toEqual([marker]);
-		expect(await executionCount(WORKFLOW_ID)).toBe(before + 1);
-	};
 
 	test('markup posted as the status or the agent comes back as fixed plain text, not HTML, and starts nothing', async () => {
 		const before = await executionCount(WORKFLOW_ID);
@@ -264,7 +263,7 @@ describe('what the trigger answers: fixed plain text, never what was posted', ()
 			[200, `${RECEIVED} and ignored: its status is not one this trigger listens for`],
 			[200, `${RECEIVED} and ignored: its agent is not one this trigger listens for`],
 		]);
-		await expectNothingStarted(before);
+		await expectNothingStartedSince(before);
 	});
 
 	test("n8n's own answer to an event that starts the workflow is plain text too", async () => {
@@ -293,7 +292,7 @@ describe('what the trigger answers: fixed plain text, never what was posted', ()
 				'Not an Awaz call event: Awaz sends call events as JSON, with the Content-Type application/json.',
 			]);
 		}
-		await expectNothingStarted(before);
+		await expectNothingStartedSince(before);
 	});
 
 	test('more than 100 events in one delivery are refused with 413, an event without an id with 400; neither starts anything', async () => {
@@ -318,7 +317,7 @@ describe('what the trigger answers: fixed plain text, never what was posted', ()
 				'Not an Awaz call event: every event needs an "id" (a non-empty string or number). Nothing was started.',
 			]);
 		}
-		await expectNothingStarted(before);
+		await expectNothingStartedSince(before);
 	});
 });
 
