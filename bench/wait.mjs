@@ -4,14 +4,19 @@
  * measured against the Awaz sandbox on loopback with the real rate limit (100 requests per 60 s
  * window) and calls that move through their lifecycle (test/sandbox/README.md, "Call lifecycle").
  *
- *   node bench/wait.mjs            # after npm run build; about 4 minutes
- *   node bench/wait.mjs --only=a   # one part: a (one call) or b (50 calls beside another workflow)
+ *   node bench/wait.mjs            # after npm run build; about 6 minutes
+ *   node bench/wait.mjs --only=a   # one part: a (one call), b (50 calls beside another workflow)
+ *                                  # or c (a sheet of 150 leads)
+ *   node bench/wait.mjs --only=c --calls=1000 --order=newest-first   # (c) bigger, another order
  *
  * (a) One call at a time: from the moment the sandbox moved the call to its final status
  *     (`sb.transitions`) to the moment the execution handed back its output.
  * (b) 50 calls waited for at once while a second workflow on the same key schedules calls as fast
  *     as the key allows: the wait's reads and the second workflow's requests per rate-limit window
  *     while both run, and the 429s. The second workflow is stopped when the wait ends.
+ * (c) A sheet of leads (150 by default) whose calls all end 28 s after they are placed: when the
+ *     last outcome is in the output against when Awaz reported it, the reads it took, the 429s.
+ * Each part has bounds; the bench exits 1 when one is missed.
  *
  * Both workflows run in one in-process n8n engine (test/runner/engine.js on the project's n8n-core
  * and n8n-workflow), as two executions of one n8n instance. Prints a markdown report on stdout and
@@ -42,7 +47,10 @@ const args = Object.fromEntries(
 		return [key, value];
 	}),
 );
-const PARTS = new Set((args.only ?? 'a,b').split(','));
+const PARTS = new Set((args.only ?? 'a,b,c').split(','));
+/** (c): how many leads, and how the sandbox orders GET /v1/calls. */
+const SHEET_N = Number(args.calls ?? 150);
+const SHEET_ORDER = args.order ?? 'oldest-first';
 
 const API_KEY = 'bench-wait-key';
 const LIMIT = 100;
@@ -78,11 +86,12 @@ function callNode(wait, name) {
 	);
 }
 
-async function withSandbox(timeScale, run) {
+async function withSandbox(timeScale, run, options = {}) {
 	const sb = await startSandbox({
 		apiKey: API_KEY,
 		rateLimit: { limit: LIMIT, windowMs: WINDOW_MS },
 		lifecycle: { timeScale },
+		...options,
 	});
 	try {
 		const env = await n8n.environment({
@@ -211,7 +220,77 @@ async function fiftyCallsBesideAnother() {
 	});
 }
 
-function report(a, b) {
+/**
+ * (c) A whole sheet: SHEET_N leads, every call answered and over with an outcome 28 s after it was
+ * placed. The floor is the moment Awaz reported the last outcome; the ratio is the time from the
+ * start to the output over the time from the start to that floor.
+ */
+async function wholeSheet() {
+	return await withSandbox(
+		1,
+		async (sb, env) => {
+			const leads = Array.from({ length: SHEET_N }, (_, i) => ({
+				name: `Lead ${i}`,
+				// Ending in 4: answered, outcome 28 s after it was placed.
+				phone: `+1415${555000 + i}4`,
+			}));
+			const startedAt = Date.now();
+			const result = await n8n.runWorkflow(env, {
+				nodes: [callNode(true, 'Schedule and Wait')],
+				items: leads,
+			});
+			const outputAt = Date.now();
+			const posts = sb.requests.filter((request) => request.method === 'POST');
+			const created = sb.state.calls.slice(sb.fixtures.calls.length);
+			const floorAt = Math.max(
+				...sb.transitions.filter((step) => step.status === 'outcome').map((step) => step.time),
+			);
+			const names = created.map((call) => call.contact.name);
+			const outcomes = (result.output ?? []).filter((item) => item.json.status === 'outcome');
+			const reads = sb.requests.filter((request) => request.method === 'GET');
+			const row = {
+				calls: SHEET_N,
+				order: SHEET_ORDER,
+				placed: posts.filter((request) => request.status === 201).length,
+				duplicates: names.length - new Set(names).size,
+				outcomes: outcomes.length,
+				error: result.error?.message,
+				lastPostS: (Math.max(...posts.map((request) => request.time)) - startedAt) / 1000,
+				floorS: (floorAt - startedAt) / 1000,
+				outputS: (outputAt - startedAt) / 1000,
+				ratio: (outputAt - startedAt) / (floorAt - startedAt),
+				pageReads: reads.filter((request) => request.path === '/v1/calls').length,
+				idReads: reads.filter((request) => request.path !== '/v1/calls').length,
+				rejected: sb.requests.filter((request) => request.status === 429).length,
+			};
+			log(`(c) ${JSON.stringify(row)}`);
+			return row;
+		},
+		{ listOrder: SHEET_ORDER },
+	);
+}
+
+/** The bounds each part must meet; the bench exits 1 when one is missed. */
+function missedBounds(a, b, c) {
+	const missed = [];
+	if (a && Math.max(...a.map((row) => row.delayMs)) > 10_000) missed.push('(a) output > 10 s');
+	if (b) {
+		const full = b.perWindow.filter((row) => row.full);
+		if (full.some((row) => row.reads / LIMIT > 1 / 3)) missed.push('(b) wait > 1/3 of a window');
+		if (full.some((row) => row.other / LIMIT < 0.6)) missed.push('(b) other < 60 % of a window');
+		if (b.rejected > 0) missed.push('(b) 429s');
+		if (b.outputItems !== BATCH_N) missed.push('(b) outcomes lost');
+	}
+	if (c) {
+		if (c.ratio > 1.3) missed.push(`(c) ${c.ratio.toFixed(2)}× the floor > 1.3×`);
+		if (c.rejected > 0) missed.push('(c) 429s');
+		if (c.placed !== c.calls || c.duplicates > 0 || c.outcomes !== c.calls || c.error)
+			missed.push('(c) calls lost, placed twice or failed');
+	}
+	return missed;
+}
+
+function report(a, b, c) {
 	const lines = ['# Call → Schedule and Wait for Outcome: bench', ''];
 	if (a) {
 		const worst = Math.max(...a.map((row) => row.delayMs));
@@ -230,7 +309,9 @@ function report(a, b) {
 	if (b) {
 		const full = b.perWindow.filter((row) => row.full);
 		const share = (rows, key) =>
-			rows.length ? rows.map((row) => `${row[key]}%`).join(', ') : 'no full window';
+			rows.length
+				? rows.map((row) => `${((row[key] / LIMIT) * 100).toFixed(0)} %`).join(', ')
+				: 'no full window';
 		lines.push(
 			`**(b) ${BATCH_N} calls waited for at once on a ${LIMIT}/min key, beside a second workflow scheduling on the same key** ` +
 				`(lifecycle time scale ${BATCH_SCALE}; ${b.placed} calls placed, ${b.outputItems} output items: ` +
@@ -251,6 +332,15 @@ function report(a, b) {
 			'',
 		);
 	}
+	if (c) {
+		lines.push(
+			`**(c) A sheet of ${c.calls} leads** (GET /v1/calls lists ${c.order}; every call ends with an outcome 28 s after it is placed; ${LIMIT} requests per ${WINDOW_MS / 1000} s): ` +
+				`${c.placed} placed (${c.duplicates} twice), ${c.outcomes} outcomes in the output${c.error ? `, error: ${c.error}` : ''}. ` +
+				`Last call placed at ${c.lastPostS.toFixed(1)} s, last outcome at Awaz (the floor) at ${c.floorS.toFixed(1)} s, all in the output at ${c.outputS.toFixed(1)} s: ` +
+				`**${c.ratio.toFixed(3)}× the floor** (bound 1.3×). Reads: ${c.pageReads} list pages, ${c.idReads} by id; 429s: ${c.rejected} (bound 0).`,
+			'',
+		);
+	}
 	lines.push(
 		`Command: \`node bench/wait.mjs${args.only ? ` --only=${args.only}` : ''}\` (after \`npm run build\`), ` +
 			`${new Date().toISOString()}, Node ${process.version}, n8n-core ${require('n8n-core/package.json').version}, ` +
@@ -260,18 +350,26 @@ function report(a, b) {
 }
 
 async function main() {
+	// (c) places SHEET_N calls at the limit: about 0.6 s each, plus the calls' 28 s.
+	const minutes = 8 + (PARTS.has('c') ? Math.ceil(SHEET_N / LIMIT) + 2 : 0);
 	const timeout = setTimeout(() => {
-		log('gave up after 8 minutes');
+		log(`gave up after ${minutes} minutes`);
 		process.exit(2);
-	}, 8 * 60_000);
+	}, minutes * 60_000);
 	timeout.unref();
 	const a = PARTS.has('a') ? await oneCall() : undefined;
 	const b = PARTS.has('b') ? await fiftyCallsBesideAnother() : undefined;
-	const text = report(a, b);
+	const c = PARTS.has('c') ? await wholeSheet() : undefined;
+	const text = report(a, b, c);
 	console.log(text);
 	const file = join(OUT_DIR, `wait-${new Date().toISOString().replace(/[:.]/g, '-')}.md`);
 	writeFileSync(file, `${text}\n`);
 	log(`report kept in ${file}`);
+	const missed = missedBounds(a, b, c);
+	if (missed.length > 0) {
+		console.log(`\nMissed: ${missed.join('; ')}`);
+		process.exitCode = 1;
+	}
 }
 
 main().catch((error) => {

@@ -8,6 +8,9 @@ import type {
 
 import { PHONES_PATH } from '../nodes/shared/endpoints';
 
+/** Awaz's own API, where requests go when the Base URL is left empty (as the nodes do). */
+const DEFAULT_BASE_URL = 'https://api.awaz.ai';
+
 export class AwazApi implements ICredentialType {
 	name = 'awazApi';
 
@@ -31,7 +34,7 @@ export class AwazApi implements ICredentialType {
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',
-			default: 'https://api.awaz.ai',
+			default: DEFAULT_BASE_URL,
 			description: 'Change only to reach Awaz through a proxy or to use a test server',
 		},
 	];
@@ -47,7 +50,8 @@ export class AwazApi implements ICredentialType {
 
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			// Trimmed, without trailing slashes, and Awaz's own when empty: as the nodes read it.
+			baseURL: `={{($credentials.baseUrl || "").trim().replace(/\\/+$/, "") || "${DEFAULT_BASE_URL}"}}`,
 			url: PHONES_PATH,
 			method: 'GET',
 		},

@@ -12,7 +12,13 @@ import {
 	SOURCE_FILE_PATTERNS,
 } from '@n8n/scan-community-package/scanner/scanner.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// `--root <folder>` lints another package folder (the tests' fixtures).
+const rootArgument = process.argv.indexOf('--root');
+const root = path.resolve(
+	rootArgument === -1
+		? path.join(path.dirname(fileURLToPath(import.meta.url)), '..')
+		: process.argv[rootArgument + 1],
+);
 
 function packToFolder() {
 	const folder = mkdtempSync(path.join(tmpdir(), 'awaz-lint-'));

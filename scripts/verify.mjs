@@ -1,20 +1,32 @@
 // `npm run verify`: what n8n's verification guidelines for community nodes ask of this package, as
 // far as it can be checked offline, one line per check. Needs a build (`npm run build`) first.
-// What it cannot check: that the npm package is published from GitHub Actions with provenance (see
-// .github/workflows/publish.yml), that the repository is public, and n8n's review itself.
+// What it cannot check: what GitHub and npm do at release time (it checks what publish.yml asks of
+// them), that the repository is public, and n8n's review itself. Checks whose name says
+// "heuristic" or "own AST check" are the package's own; the lints are n8n's tools. Each check has a
+// test with a fixture that breaks it: test/verify/.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { markdownProse, notEnglish, uiTexts } from './verify/english.mjs';
+import { notEnglishTexts, packageTexts, uiTexts } from './verify/english.mjs';
 import { exampleProblems } from './verify/examples.mjs';
+import { provenanceProblems } from './verify/provenance.mjs';
 import { runtimeAccess } from './verify/runtime-access.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// `--root <folder>` checks another package folder (the tests' fixtures); `--only <id>,<id>` runs
+// only those checks (the ids are printed in brackets).
+const argument = (name) => {
+	const index = process.argv.indexOf(name);
+	return index === -1 ? undefined : process.argv[index + 1];
+};
+const scripts = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(argument('--root') ?? path.join(scripts, '..'));
+const only = argument('--only')?.split(',');
 const require = createRequire(import.meta.url);
-const read = (file) => readFileSync(path.join(root, file), 'utf8');
+const read = (file) =>
+	existsSync(path.join(root, file)) ? readFileSync(path.join(root, file), 'utf8') : '';
 const manifest = JSON.parse(read('package.json'));
 const readme = read('README.md');
 
@@ -32,7 +44,10 @@ const packed = packedFiles();
 
 /** The node and credential classes the package declares, loaded from the build. */
 function declaredDescriptions() {
-	const declared = [...(manifest.n8n?.nodes ?? []), ...(manifest.n8n?.credentials ?? [])];
+	// A declared file that is missing is the n8n-section check's to report.
+	const declared = [...(manifest.n8n?.nodes ?? []), ...(manifest.n8n?.credentials ?? [])].filter(
+		(file) => existsSync(path.join(root, file)),
+	);
 	return declared.map((file) => {
 		const exports = require(path.join(root, file));
 		const instance = Object.values(exports)
@@ -73,9 +88,13 @@ const repositoryUrl = (
 	.replace(/^git\+/, '')
 	.replace(/\.git$/, '');
 
-/** Each check: what the guidelines ask, and a function returning the problems found (none = passed). */
+/**
+ * Each check: its id, what the guidelines ask, and a function returning the problems found (none =
+ * passed).
+ */
 const checks = [
 	[
+		'licence',
 		'MIT licence',
 		() => [
 			...(manifest.license === 'MIT'
@@ -89,6 +108,7 @@ const checks = [
 		],
 	],
 	[
+		'name',
 		'name and keyword of a community node package',
 		() => [
 			...(/^(@[a-z0-9][\w.-]*\/)?n8n-nodes-[a-z0-9][\w.-]*$/.test(manifest.name)
@@ -100,6 +120,7 @@ const checks = [
 		],
 	],
 	[
+		'repository',
 		'source repository and author',
 		() => [
 			...(/^https:\/\/github\.com\/[\w.-]+\/[\w.-]+$/.test(repositoryUrl)
@@ -109,6 +130,7 @@ const checks = [
 		],
 	],
 	[
+		'dependencies',
 		'no runtime dependencies',
 		() => [
 			...['dependencies', 'optionalDependencies', 'bundleDependencies', 'bundledDependencies']
@@ -120,6 +142,7 @@ const checks = [
 		],
 	],
 	[
+		'n8n-section',
 		'n8n section, built files and strict lint config',
 		() => {
 			const problems = [];
@@ -154,26 +177,26 @@ const checks = [
 		},
 	],
 	[
-		'published code does not touch the environment or the file system',
+		'runtime-access',
+		'published JavaScript: no process, global object, timer, eval/Function, require trick or module but n8n-workflow (own AST check, stricter than the scanner)',
 		() =>
 			packed.files
 				.filter((file) => file.endsWith('.js'))
 				.flatMap((file) => runtimeAccess(file, read(file))),
 	],
 	[
-		'English-only texts (nodes, credentials, README, examples)',
+		'english',
+		'English-only texts (stop-word heuristic: node and credential texts, source strings, README, CHANGELOG, sticky notes)',
 		() => {
 			const texts = declaredDescriptions().flatMap(({ file, description }) =>
 				uiTexts(description, file),
 			);
-			texts.push({ where: 'README.md', text: markdownProse(readme) });
-			const problems = texts
-				.map(({ where, text }) => ({ where, reason: notEnglish(text) }))
-				.filter(({ reason }) => reason);
-			return problems.map(({ where, reason }) => `${where}: ${reason}`);
+			texts.push(...packageTexts(root));
+			return notEnglishTexts(texts);
 		},
 	],
 	[
+		'readme',
 		'README: installation, usage, authentication, example workflows, compatibility, changelog, reporting problems',
 		() => {
 			const problems = [];
@@ -212,6 +235,7 @@ const checks = [
 		},
 	],
 	[
+		'examples',
 		'example workflows',
 		() =>
 			exampleFiles.length
@@ -221,6 +245,7 @@ const checks = [
 				: ['examples/ holds no workflow'],
 	],
 	[
+		'contents',
 		"the package's contents",
 		() => {
 			const problems = [];
@@ -260,37 +285,24 @@ const checks = [
 		},
 	],
 	[
-		'releases from GitHub Actions with npm provenance',
-		() => {
-			const problems = [];
-			if (manifest.scripts?.release !== 'n8n-node release')
-				problems.push('scripts.release is not "n8n-node release"');
-			if (manifest.scripts?.prepublishOnly !== 'n8n-node prerelease')
-				problems.push(
-					'scripts.prepublishOnly is not "n8n-node prerelease" (a plain npm publish would skip provenance)',
-				);
-			const workflow = existsSync(path.join(root, '.github/workflows/publish.yml'))
-				? read('.github/workflows/publish.yml')
-				: '';
-			if (!/id-token:\s*write/.test(workflow))
-				problems.push('.github/workflows/publish.yml does not grant id-token: write');
-			if (!/npm run release/.test(workflow))
-				problems.push('.github/workflows/publish.yml does not run npm run release');
-			const npmrc = existsSync(path.join(root, '.npmrc')) ? read('.npmrc') : '';
-			if (/^\s*ignore-scripts\s*=\s*true/m.test(npmrc)) {
-				problems.push(
-					'note: .npmrc sets ignore-scripts=true, so npm skips prepublishOnly here and a plain `npm publish` from this folder is not stopped: publish only through the workflow',
-				);
-			}
-			return problems;
-		},
+		'provenance',
+		'releases only from a tag push on GitHub Actions, with npm provenance, after npm run verify (.github/workflows/publish.yml)',
+		() =>
+			provenanceProblems({
+				workflow: existsSync(path.join(root, '.github/workflows/publish.yml'))
+					? read('.github/workflows/publish.yml')
+					: undefined,
+				manifest,
+				npmrc: existsSync(path.join(root, '.npmrc')) ? read('.npmrc') : '',
+			}),
 	],
 	[
+		'n8n-node-lint',
 		"n8n-node lint, strict mode, on the package's sources",
 		() => {
 			const result = spawnSync(
 				process.execPath,
-				[path.join(root, 'scripts/verify/n8n-node-lint.mjs')],
+				[path.join(scripts, 'verify/n8n-node-lint.mjs'), '--root', root],
 				{ cwd: root, encoding: 'utf8' },
 			);
 			return result.status === 0
@@ -299,9 +311,10 @@ const checks = [
 		},
 	],
 	[
+		'scanner-lint',
 		"the community-package scanner's lint (scripts/lint.mjs)",
 		() => {
-			const result = spawnSync(process.execPath, [path.join(root, 'scripts/lint.mjs')], {
+			const result = spawnSync(process.execPath, [path.join(scripts, 'lint.mjs'), '--root', root], {
 				cwd: root,
 				encoding: 'utf8',
 			});
@@ -312,23 +325,22 @@ const checks = [
 	],
 ];
 
-// A problem that starts with "note:" is printed but does not fail the check.
 let failed = 0;
-for (const [name, check] of checks) {
+const selected = checks.filter(([id]) => !only || only.includes(id));
+for (const [id, name, check] of selected) {
 	let problems;
 	try {
 		problems = check();
 	} catch (error) {
 		problems = [`could not check: ${error.message}`];
 	}
-	const failures = problems.filter((problem) => !problem.startsWith('note:'));
-	if (failures.length) failed += 1;
-	console.log(`${failures.length ? 'FAIL' : 'ok  '} ${name}`);
+	if (problems.length) failed += 1;
+	console.log(`${problems.length ? 'FAIL' : 'ok  '} [${id}] ${name}`);
 	for (const problem of problems) console.log(`     - ${problem.split('\n').join('\n       ')}`);
 }
 console.log(
 	failed
-		? `verify: ${failed} of ${checks.length} checks failed`
-		: `verify: all ${checks.length} checks passed`,
+		? `verify: ${failed} of ${selected.length} checks failed`
+		: `verify: all ${selected.length} checks passed`,
 );
 process.exitCode = failed ? 1 : 0;

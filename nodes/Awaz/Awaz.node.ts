@@ -14,6 +14,7 @@ import { phoneDescription } from './actions/phone';
 import { router } from './actions/router';
 import { subscriptionDescription } from './actions/subscription';
 import { workspaceDescription } from './actions/workspace';
+import { MAX_TIMEOUT_SECONDS, MAX_WAIT_SECONDS } from './helpers/validation';
 import { listSearch, loadOptions } from './methods';
 
 export class Awaz implements INodeType {
@@ -94,7 +95,7 @@ export class Awaz implements INodeType {
 						displayName: 'Max Wait for Rate Limit',
 						name: 'maxRateLimitWait',
 						type: 'number',
-						typeOptions: { minValue: 0 },
+						typeOptions: { minValue: 0, maxValue: MAX_WAIT_SECONDS },
 						default: 300,
 						description:
 							'Seconds one request may wait in all for the rate limit (100 requests a minute per API key) before the item fails. Waiting is what lets big batches finish with no item lost.',
@@ -103,7 +104,7 @@ export class Awaz implements INodeType {
 						displayName: 'Max Wait When Busy',
 						name: 'maxBusyWait',
 						type: 'number',
-						typeOptions: { minValue: 0 },
+						typeOptions: { minValue: 0, maxValue: MAX_WAIT_SECONDS },
 						default: 300,
 						description:
 							'Seconds one request may keep retrying in all while Awaz answers 503 (high traffic) before the item fails',
@@ -112,7 +113,7 @@ export class Awaz implements INodeType {
 						displayName: 'Timeout',
 						name: 'timeout',
 						type: 'number',
-						typeOptions: { minValue: 1 },
+						typeOptions: { minValue: 1, maxValue: MAX_TIMEOUT_SECONDS },
 						default: 30,
 						description:
 							'Seconds to wait for Awaz to answer one request. A write that times out is never sent again, since Awaz may have carried it out.',

@@ -9,12 +9,11 @@ import { awazApiRequest, listItems } from '../shared/transport';
 import { CALL_HOOKS_PATH } from '../shared/endpoints';
 
 /**
- * Someone is waiting in the editor while n8n activates or deactivates the workflow, so the waits
- * are shorter than an execution's: one rate-limit window (a minute) and half a minute of 503s.
+ * Someone is waiting in the editor while n8n activates or deactivates the workflow, and n8n gives
+ * that context no cancel signal: the transport keeps its waits short (UNCANCELLABLE_WAITS: 20 s
+ * for the rate limit, 10 s of 503s) with the same backoff and number of tries as an execution's.
  */
-export const LIFECYCLE_SCOPE: RequestScope = {
-	settings: { maxRateLimitWait: 65, maxBusyWait: 30 },
-};
+export const LIFECYCLE_SCOPE: RequestScope = {};
 
 export interface Subscription extends SubscriptionFilter {
 	hookUrl: string;

@@ -1,4 +1,4 @@
-import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 /** The call statuses Awaz can send events for, in the API's order, with when each is sent. */
 export const CALL_STATUS_OPTIONS: INodePropertyOptions[] = [
@@ -74,4 +74,14 @@ export function hasPassed(status: unknown, target: unknown): boolean {
 	const step = ANSWERED_PATH.indexOf(now);
 	const wantedStep = ANSWERED_PATH.indexOf(wanted);
 	return step > 0 && wantedStep >= 0 && wantedStep < step;
+}
+
+/**
+ * The id in Awaz's answer to Schedule (or Get). Only the call list's shape is documented (`id`);
+ * the other spellings such APIs use are taken too rather than failing a call that was placed.
+ */
+export function callIdOf(answer: IDataObject): string {
+	const nested = answer.call as IDataObject | undefined;
+	const id = answer.id ?? answer._id ?? answer.callId ?? answer.call_id ?? nested?.id;
+	return typeof id === 'string' || typeof id === 'number' ? String(id).trim() : '';
 }

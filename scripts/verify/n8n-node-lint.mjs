@@ -11,7 +11,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const repository = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+// `--root <folder>` lints another package folder (the tests' fixtures); other arguments go to the CLI.
+const args = process.argv.slice(2);
+const rootArgument = args.indexOf('--root');
+const root =
+	rootArgument === -1 ? repository : path.resolve(args.splice(rootArgument, 2)[1] ?? repository);
 const PACKAGE_SOURCES = [
 	'package.json',
 	'tsconfig.json',
@@ -27,9 +32,9 @@ try {
 		if (existsSync(path.join(root, entry)))
 			cpSync(path.join(root, entry), path.join(folder, entry), { recursive: true });
 	}
-	symlinkSync(path.join(root, 'node_modules'), path.join(folder, 'node_modules'), 'dir');
-	const cli = path.join(root, 'node_modules', '@n8n', 'node-cli', 'bin', 'n8n-node.mjs');
-	const result = spawnSync(process.execPath, [cli, 'lint', ...process.argv.slice(2)], {
+	symlinkSync(path.join(repository, 'node_modules'), path.join(folder, 'node_modules'), 'dir');
+	const cli = path.join(repository, 'node_modules', '@n8n', 'node-cli', 'bin', 'n8n-node.mjs');
+	const result = spawnSync(process.execPath, [cli, 'lint', ...args], {
 		cwd: folder,
 		encoding: 'utf8',
 		env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' },

@@ -16,6 +16,7 @@ const {
 } = require('./helpers');
 
 const WORKFLOW = { id: 'awazE2eSchedWait', path: 'awaz-e2e/call-schedule-and-wait' };
+const WAIT_FOR_OUTCOME = { id: 'awazE2eWaitOutc1', path: 'awaz-e2e/call-wait-for-outcome' };
 const LEADS = [
 	{ name: 'Ada Lovelace', phone: '+14155550104' },
 	{ name: 'Alan Turing', phone: '+14155550100' },
@@ -31,10 +32,11 @@ beforeAll(async () => {
 	({ n8n, sandbox } = await e2eEnv());
 	lifecycleBefore = sandbox.lifecycle;
 	sandbox.setLifecycle({ timeScale: TIME_SCALE });
-	await activateWebhookWorkflows([WORKFLOW]);
+	await activateWebhookWorkflows([WORKFLOW, WAIT_FOR_OUTCOME]);
 });
 afterAll(async () => {
 	await n8n?.deactivateWorkflow(WORKFLOW.id);
+	await n8n?.deactivateWorkflow(WAIT_FOR_OUTCOME.id);
 	sandbox?.setLifecycle(lifecycleBefore ?? false);
 });
 beforeEach(() => sandbox.reset());
@@ -103,4 +105,45 @@ test('three leads → Schedule and Wait → one row per lead with its outcome, i
 			.at(-1);
 		expect(lastRead.time).toBeGreaterThanOrEqual(lastChange);
 	}
+});
+
+test('Call → Wait for Outcome: calls placed elsewhere, each waited for until its own Wait For status', async () => {
+	const { credential } = await e2eEnv();
+	// Two calls placed outside n8n a moment ago (as another app would): Ada is answered, Alan busy.
+	const placed = [];
+	for (const lead of LEADS.slice(0, 2)) {
+		const res = await fetch(`${sandbox.url}/v1/calls`, {
+			method: 'POST',
+			headers: {
+				authorization: `Bearer ${credential.data.apiKey}`,
+				'content-type': 'application/json',
+			},
+			body: JSON.stringify({ agent: AGENT_ID, from: PHONE_ID, ...lead }),
+		});
+		placed.push(await res.json());
+	}
+	sandbox.clearLog();
+
+	const { response, execution } = await runWebhookWorkflow(WAIT_FOR_OUTCOME, {
+		calls: [
+			// Completed is passed by a call at its outcome: whichever the read sees ends the wait.
+			{ id: placed[0].id, waitFor: ['completed'] },
+			{ id: placed[1].id, waitFor: ['busy', 'voicemail'] },
+		],
+	});
+
+	const calls = placed.map(({ id }) => sandbox.state.calls.find((call) => call.id === id));
+	expect(response.status).toBe(200);
+	expect(execution.status).toBe('success');
+	expect(nodeOutput(execution, 'Awaz')).toEqual([
+		{ json: expect.objectContaining({ id: calls[0].id }), pairedItem: { item: 0 } },
+		{ json: calls[1], pairedItem: { item: 1 } },
+	]);
+	const [first, second] = nodeOutput(execution, 'Awaz').map((item) => item.json.status);
+	expect(['completed', 'outcome']).toContain(first);
+	expect(second).toBe('busy');
+	// Only reads of those two calls, nothing placed.
+	expect(new Set(sandbox.requests.map(({ method, path }) => `${method} ${path}`))).toEqual(
+		new Set(calls.map((call) => `GET /v1/calls/${call.id}`)),
+	);
 });

@@ -76,7 +76,8 @@ const statusCases: FaultCase[] = [
 		fails: {
 			item: 1,
 			message: /^Awaz refused POST \/v1\/calls \(400\): Agent is paused$/,
-			description: /^Check the values this item sends\. Nothing was changed in Awaz\.$/,
+			description:
+				/^Check the values this item sends\. Nothing was changed in Awaz for this item\.$/,
 			httpCode: '400',
 		},
 		attempts: 1,
@@ -538,9 +539,78 @@ const networkCases: FaultCase[] = [
 	},
 ];
 
+/**
+ * A proxy, or a Base URL that points at something other than Awaz, sends the request's
+ * Authorization header back in a 2xx answer. The key is blotted out of everything the node hands
+ * on: output items, and the descriptions of answers it cannot use (leakCheck() below searches all
+ * of them). A description quotes the start of an answer: the key is blotted out before the answer
+ * is cut, so not even part of it shows.
+ */
+const KEY_FRAGMENT = API_KEY.slice(0, 13);
+/** Puts the key across the 120th character of the answer, where a quoted start is cut. */
+const PREAMBLE = 'Proxy error page. '.padEnd(85, '.');
+
+const echoCases: FaultCase[] = [
+	{
+		name: 'a 2xx JSON answer to a POST that echoes the key: the output item shows *** instead',
+		params: CREATE_CONTACT,
+		items: contactItems(),
+		faults: [{ method: 'POST', path: '/v1/contacts', kind: 'echo', status: 201, after: 1 }],
+		attempts: 1,
+		single: true,
+		check: ({ result }) =>
+			expect(byInputItem(result.output, 3)[1].map((entry) => entry.json)).toEqual([
+				{ headers: { authorization: 'Bearer ***' } },
+			]),
+	},
+	{
+		name: 'a 2xx list whose elements echo the key: the output items show *** instead',
+		params: LIST_AGENTS,
+		items: [{}, {}, {}],
+		faults: [{ ...GET_AGENTS, kind: 'echo', echoAs: 'list', after: 1 }],
+		attempts: 1,
+		check: ({ result }) =>
+			expect(byInputItem(result.output, 3)[1].map((entry) => entry.json)).toEqual([
+				{ headers: { authorization: 'Bearer ***' } },
+			]),
+	},
+	{
+		name: 'a 2xx answer that is not a list where one was expected, echoing the key: quoted with ***',
+		params: LIST_AGENTS,
+		items: [{}, {}, {}],
+		faults: [{ ...GET_AGENTS, kind: 'echo', after: 1 }],
+		fails: {
+			item: 1,
+			message: /^Awaz answered GET \/v1\/agents with something that is not a list$/,
+			description:
+				/^Expected \{"items": \[\.\.\.\]\} or an array; got: \{"headers":\{"authorization":"Bearer \*\*\*"\}\}$/,
+		},
+		attempts: 1,
+	},
+	{
+		name: 'a 2xx answer that is not JSON, with the key across the end of what is quoted: no part of it shows',
+		params: LIST_AGENTS,
+		items: [{}, {}, {}],
+		faults: [{ ...GET_AGENTS, kind: 'echo', echoAs: 'text', body: PREAMBLE, after: 1 }],
+		fails: {
+			item: 1,
+			message: /^Awaz answered GET \/v1\/agents with a response that is not valid JSON$/,
+			description: new RegExp(
+				`^The response started with: ${esc(PREAMBLE)}Authorization: Bearer \\*\\*\\*\\s*$`,
+			),
+		},
+		attempts: 1,
+		check: ({ result }) => {
+			const shown = JSON.stringify(result.error ?? result.output);
+			expect(shown).not.toContain(KEY_FRAGMENT);
+		},
+	},
+];
+
 catalogue('API answers with an error status', statusCases);
 catalogue('API answers with an odd body', bodyCases);
 catalogue('network faults', networkCases);
+catalogue('answers that echo the API key', echoCases);
 
 describe('a bad credential fails every item, each with its own error item', () => {
 	test('no API key in the credential: Awaz answers 401 to each item', async () => {

@@ -9,6 +9,7 @@ import {
 	ADD_CREDITS,
 	ADD_MINUTES,
 	CREATE_CONTACT,
+	FAST,
 	GET_CALL,
 	SCHEDULE,
 	SUBSCRIBE,
@@ -220,7 +221,104 @@ const cases: FaultCase[] = [
 	},
 ];
 
-catalogue('bad input', cases);
+/** Options whose Timeout comes from the item, as an expression may give it. */
+const TIMEOUT_FROM_ITEM = { ...FAST, timeout: '={{ $json.timeout }}' };
+const WAIT_FROM_ITEM = { ...FAST, maxRateLimitWait: '={{ $json.wait }}' };
+const withTimeouts = (bad: Record<number, string | number>) =>
+	scheduleItems().map((item, index) => ({ ...item, timeout: index in bad ? bad[index] : 1 }));
+
+/**
+ * Values an expression gives that are not what the field takes: each of these once reached Awaz
+ * and placed a real call ("[object Object]", "Bob,Smith", midnight, NaN as "no limit").
+ */
+const notAValueCases: FaultCase[] = [
+	badInput(
+		'schedule: contact name from an expression that gives an object',
+		SCHEDULE,
+		scheduleItems({ 1: { name: { first: 'Bob', last: 'Smith' } } }),
+		1,
+		/^The "Contact Name" field is an object, not a single value; point the expression at one field, like \{\{ \$json\.contact\.name \}\} \[item 1\]$/,
+	),
+	badInput(
+		'schedule: contact name from an expression that gives a list',
+		SCHEDULE,
+		scheduleItems({ 2: { name: ['Bob', 'Smith'] } }),
+		2,
+		/^The "Contact Name" field is a list, not a single value.* \[item 2\]$/,
+	),
+	badInput(
+		'schedule: phone number from an expression that gives an object',
+		SCHEDULE,
+		scheduleItems({ 1: { phone: { mobile: '+14155550101' } } }),
+		1,
+		/^The "Phone Number" field is an object, not a single value.* \[item 1\]$/,
+	),
+	badInput(
+		'schedule: a yes/no where a name belongs',
+		SCHEDULE,
+		scheduleItems({ 1: { name: true } }),
+		1,
+		/^The "Contact Name" field is the boolean true, not a single value.* \[item 1\]$/,
+	),
+	badInput(
+		'schedule: a date with no time of day (a sheet date column)',
+		SCHEDULE,
+		scheduleItems({ 1: { datetime: '2030-06-01' } }),
+		1,
+		/^The "Date and Time" field "2030-06-01" has no time of day; give the time too, like 2030-06-01T14:30:00\+02:00 \[item 1\]$/,
+	),
+	badInput(
+		'schedule: a date with an offset but no time of day',
+		SCHEDULE,
+		scheduleItems({ 2: { datetime: '2030-06-01Z' } }),
+		2,
+		/^The "Date and Time" field "2030-06-01Z" has no time of day.* \[item 2\]$/,
+	),
+	badInput(
+		'workspace add credits: hexadecimal credits (0x10 is not 16 here)',
+		ADD_CREDITS,
+		topUpItems({ 1: { amount: '0x10' } }),
+		1,
+		/^The "Credits" field "0x10" is not a positive number \[item 1\]$/,
+	),
+	badInput(
+		'workspace add minutes: minutes in exponent notation',
+		ADD_MINUTES,
+		topUpItems({ 2: { amount: '1e3' } }),
+		2,
+		/^The "Minutes" field "1e3" is not a positive number \[item 2\]$/,
+	),
+	badInput(
+		'call get: an id made of dots (the URL would drop it and read the list)',
+		GET_CALL,
+		callIdItems({ 1: { id: '..' } }),
+		1,
+		/^The "Call" field "\.\." is not an id \[item 1\]$/,
+	),
+	badInput(
+		'options: a Timeout that is not a number (NaN once meant no limit)',
+		{ ...SCHEDULE, options: TIMEOUT_FROM_ITEM },
+		withTimeouts({ 1: 'NaN' }),
+		1,
+		/^The "Timeout" field "NaN" is not a number of seconds above 0 and at most 3600 \[item 1\]$/,
+	),
+	badInput(
+		'options: a Timeout past 2^31 ms (a timer that fires at once)',
+		{ ...SCHEDULE, options: TIMEOUT_FROM_ITEM },
+		withTimeouts({ 2: 3_000_000 }),
+		2,
+		/^The "Timeout" field "3000000" is not a number of seconds above 0 and at most 3600 \[item 2\]$/,
+	),
+	badInput(
+		'options: a negative Max Wait for Rate Limit',
+		{ ...SCHEDULE, options: WAIT_FROM_ITEM },
+		scheduleItems().map((item, index) => ({ ...item, wait: index === 1 ? -1 : 3 })),
+		1,
+		/^The "Max Wait for Rate Limit" field "-1" is not a number of seconds from 0 to 86400 \[item 1\]$/,
+	),
+];
+
+catalogue('bad input', [...cases, ...notAValueCases]);
 
 describe('pre-flight: every item is checked before the first request', () => {
 	test('On Error → Stop, 3 calls to schedule, the 3rd invalid: error for item 2 and zero requests', async () => {

@@ -3,9 +3,13 @@
  * n8n's Retry On Fail, and batches that run at the limit with nothing lost. Waits are checked on the
  * sandbox's arrival times of the requests, never on how long a test took.
  */
+import type { ILoadOptionsFunctions } from 'n8n-workflow';
+
+import { awazNode, loadOptionsContext, runNode, triggerLifecycle } from '../runner';
 import type { FaultCase, Sandbox } from './harness';
 import {
 	CALL_IDS,
+	FAST,
 	GET_AGENTS,
 	GET_CALL,
 	LIST_AGENTS,
@@ -20,10 +24,14 @@ import {
 	createdNames,
 	leakCheck,
 	onlyItem1NotPlaced,
+	remember,
 	run,
 	scheduleItems,
 	withBed,
 } from './harness';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Awaz } = require('../../dist/nodes/Awaz/Awaz.node.js');
 
 captureLogs();
 
@@ -33,6 +41,14 @@ const gapAfter = (sb: Sandbox, index: number) =>
 
 /** Set when the 429 case's faults are made, read by its check. */
 let resetAtSeconds = 0;
+
+/** Item 1 fails once FAST's 3 s for the rate limit are spent. */
+const RATE_LIMIT_RAN_OUT_IN_3S: FaultCase['fails'] = {
+	item: 1,
+	message: /^The Awaz rate limit did not free up within 3 s$/,
+	description: /Max Wait for Rate Limit/,
+	httpCode: '429',
+};
 
 const rateLimitCases: FaultCase[] = [
 	{
@@ -203,12 +219,7 @@ const rateLimitCases: FaultCase[] = [
 				after: 1,
 			},
 		],
-		fails: {
-			item: 1,
-			message: /^The Awaz rate limit did not free up within 3 s$/,
-			description: /Max Wait for Rate Limit/,
-			httpCode: '429',
-		},
+		fails: RATE_LIMIT_RAN_OUT_IN_3S,
 		attempts: 1,
 		single: true,
 	},
@@ -281,8 +292,62 @@ const busyCases: FaultCase[] = [
 	},
 ];
 
+/**
+ * Awaz, or a proxy in front of it, saying "retry now" forever: a Retry-After of 0, a date already
+ * past, a fraction of a millisecond. Every wait is still the backoff (1 s, then 2 s), so within
+ * FAST's 3 s allowance item 1 is sent three times, not thousands.
+ */
+const PAST_DATE = () => new Date(Date.now() - 60_000).toUTCString();
+const retryNowForever: Array<{ status: 429 | 503; retryAfter: () => string; said: string }> = [
+	{ status: 503, retryAfter: () => '0', said: 'Retry-After: 0' },
+	{ status: 503, retryAfter: PAST_DATE, said: 'a Retry-After date already past' },
+	{ status: 503, retryAfter: () => '0.0001', said: 'Retry-After: 0.0001' },
+	{ status: 429, retryAfter: () => '0.0001', said: 'Retry-After: 0.0001 (no rate-limit headers)' },
+	{
+		status: 429,
+		retryAfter: PAST_DATE,
+		said: 'a Retry-After date already past (no rate-limit headers)',
+	},
+];
+
+const retryNowCases: FaultCase[] = retryNowForever.map(({ status, retryAfter, said }) => ({
+	name: `${status} with ${said}, forever: waits the backoff (1 s, 2 s), three tries in 3 s, then the error`,
+	params: SCHEDULE,
+	items: scheduleItems(),
+	faults: () => [
+		{
+			...POST_CALLS,
+			kind: 'status',
+			status,
+			omitRateLimitHeaders: status === 429,
+			headers: { 'retry-after': retryAfter() },
+			after: 1,
+			times: Infinity,
+		},
+	],
+	fails:
+		status === 503
+			? {
+					item: 1,
+					message: /^Awaz is busy \(503 high traffic\) and still was after 3 s of retrying$/,
+					description: /Max Wait When Busy \(now 3 s\)/,
+					httpCode: '503',
+				}
+			: RATE_LIMIT_RAN_OUT_IN_3S,
+	attempts: 3,
+	single: true,
+	variants: ['stop'],
+	check: ({ sb }) => {
+		expect(sb.requests.map((request) => request.status)).toEqual([201, status, status, status]);
+		expect(gapAfter(sb, 1)).toBeGreaterThanOrEqual(1000);
+		expect(gapAfter(sb, 2)).toBeGreaterThanOrEqual(2000);
+		expect(createdNames(sb)).toEqual(['Person 0']);
+	},
+}));
+
 catalogue('rate limit (429)', rateLimitCases);
 catalogue('high traffic (503)', busyCases);
+catalogue('"retry now" forever (429 and 503)', retryNowCases);
 
 describe('Remaining: 0 holds requests back', () => {
 	test('the next request waits for the announced reset instead of provoking a 429', async () => {
@@ -332,6 +397,154 @@ describe('Remaining: 0 holds requests back', () => {
 			}
 		});
 	});
+});
+
+describe('Remaining: 0 with a reset no window can have: held at most one window, then one request learns the truth', () => {
+	/**
+	 * The answer to item 0 says none are left until an instant far off: a year ahead, a reset in
+	 * milliseconds that reads as 60,000 s, or a true reset 2 s ahead next to a Date header a year
+	 * behind (which would put it a year ahead). With 90 s allowed, item 1 waits at most one window
+	 * (61 s) and is then sent; held twice, it would fail.
+	 */
+	const farResets: Array<{ said: string; headers: () => Record<string, string | number> }> = [
+		{
+			said: 'X-RateLimit-Reset a year ahead',
+			headers: () => ({ 'x-ratelimit-reset': Math.floor(Date.now() / 1000) + 365 * 86_400 }),
+		},
+		{
+			said: 'X-RateLimit-Reset in milliseconds (60000, read as seconds)',
+			headers: () => ({ 'x-ratelimit-reset': 60_000 }),
+		},
+		{
+			said: 'a Date header a year behind next to a true reset 2 s ahead',
+			headers: () => ({
+				'x-ratelimit-reset': Math.floor(Date.now() / 1000) + 2,
+				date: new Date(Date.now() - 365 * 86_400_000).toUTCString(),
+			}),
+		},
+	];
+
+	test('each: the next item is sent after at most one window and succeeds', async () => {
+		const outcomes = await Promise.all(
+			farResets.map(({ said, headers }) =>
+				withBed({}, async ({ sb, env }) => {
+					sb.inject({
+						...GET_AGENTS,
+						kind: 'body',
+						body: { items: [{ id: 'a1', name: 'Only' }] },
+						headers: { 'x-ratelimit-remaining': 0, ...headers() },
+					});
+					const result = await run(
+						`far reset: ${said}`,
+						env,
+						{ ...LIST_AGENTS, options: { maxRateLimitWait: 90 } },
+						[{}, {}],
+					);
+					return {
+						said,
+						error: result.error?.message,
+						statuses: sb.requests.map((request) => request.status),
+						itemsPerInput: byInputItem(result.output, 2).map((group) => group.length),
+					};
+				}),
+			),
+		);
+		expect(outcomes).toEqual(
+			farResets.map(({ said }) => ({
+				said,
+				error: undefined,
+				statuses: [200, 200],
+				itemsPerInput: [1, 3],
+			})),
+		);
+	}, 150_000);
+});
+
+describe('the rate-limit window is per credential: its id, else its name, and the Base URL', () => {
+	/** Lists the agents with the given credential reference; `options` tune the waits. */
+	async function listWith(
+		env: Parameters<typeof runNode>[0],
+		credential: { id: string | null; name: string },
+		options = {},
+	) {
+		const node = awazNode({ ...LIST_AGENTS, options: { ...FAST, ...options } });
+		node.credentials = { awazApi: credential };
+		const result = await runNode(env, node, [{}]);
+		remember(`window of ${credential.name}`, result);
+		return result;
+	}
+
+	const noneLeftFor30s = (sb: Sandbox) =>
+		sb.inject({
+			...GET_AGENTS,
+			kind: 'body',
+			body: { items: [] },
+			headers: {
+				'x-ratelimit-remaining': 0,
+				'x-ratelimit-reset': Math.floor(Date.now() / 1000) + 30,
+			},
+		});
+
+	test('two credentials without ids, named differently: the second is not held by the first', async () => {
+		await withBed({}, async ({ sb, env }) => {
+			noneLeftFor30s(sb);
+			await listWith(env, { id: null, name: 'Awaz sales' });
+			const second = await listWith(env, { id: null, name: 'Awaz support' });
+			expect(second.error).toBeUndefined();
+			expect(sb.requests.map((request) => request.status)).toEqual([200, 200]);
+		});
+	});
+
+	test('two references with the same id (renamed in between): one window, the second is held', async () => {
+		await withBed({}, async ({ sb, env }) => {
+			noneLeftFor30s(sb);
+			await listWith(env, { id: 'cred-shared', name: 'Awaz' });
+			const second = await listWith(env, { id: 'cred-shared', name: 'Awaz (renamed)' });
+			expect(second.error?.message).toBe('The Awaz rate limit did not free up within 3 s');
+			expect(sb.requests.map((request) => request.status)).toEqual([200]);
+		});
+	});
+});
+
+describe("contexts nobody can cancel wait briefly: the editor's lists and the trigger's activation", () => {
+	/** 503 with Retry-After: 0 on every request to `path`. */
+	const busyForever = (sb: Sandbox, path: string) =>
+		sb.inject({
+			method: 'GET',
+			path,
+			kind: 'status',
+			status: 503,
+			headers: { 'retry-after': 0 },
+			times: Infinity,
+		});
+
+	/** Four tries, waiting 1 s, 2 s, 4 s between them (the next, 8 s, would pass the 10 s allowed). */
+	function expectFourBackedOffTries(sb: Sandbox) {
+		expect(sb.requests.map((request) => request.status)).toEqual([503, 503, 503, 503]);
+		expect(gapAfter(sb, 0)).toBeGreaterThanOrEqual(1000);
+		expect(gapAfter(sb, 1)).toBeGreaterThanOrEqual(2000);
+		expect(gapAfter(sb, 2)).toBeGreaterThanOrEqual(4000);
+	}
+
+	test('the Agent list of the editor: four tries, then an error that says to try again later', async () => {
+		await withBed({}, async ({ sb, env }) => {
+			busyForever(sb, '/v1/agents');
+			const context = loadOptionsContext(env) as unknown as ILoadOptionsFunctions;
+			await expect(new Awaz().methods.listSearch.searchAgents.call(context)).rejects.toThrow(
+				/^Awaz is busy \(503 high traffic\) and still was after 7 s of retrying$/,
+			);
+			expectFourBackedOffTries(sb);
+		});
+	}, 60_000);
+
+	test('activating the Awaz Trigger: four tries, then the activation fails', async () => {
+		await withBed({}, async ({ sb, env }) => {
+			busyForever(sb, '/v1/hooks/calls');
+			const trigger = triggerLifecycle(env, { statuses: ['completed'], agentIds: [] });
+			await expect(trigger.activate()).rejects.toThrow(/503 high traffic/);
+			expectFourBackedOffTries(sb);
+		});
+	}, 60_000);
 });
 
 /** Runs as `test.failing` until the bug is fixed; FAULTS_STRICT=1 runs it as an ordinary test. */

@@ -183,6 +183,8 @@ export interface BedOptions {
 	rateLimit?: { limit: number; windowMs: number };
 	/** The key the credential sends; the sandbox always accepts only API_KEY. */
 	apiKey?: string;
+	/** The sandbox's call lifecycle (how fast created calls move through their statuses). */
+	lifecycle?: { timeScale: number } | false;
 }
 
 /** A sandbox and an environment pointing at it; closed again when `use` is done. */
@@ -191,6 +193,7 @@ export async function withBed<T>(options: BedOptions, use: (bed: Bed) => Promise
 		apiKey: API_KEY,
 		// Far above what one case sends, unless the case is about the limit itself.
 		rateLimit: options.rateLimit ?? { limit: 100_000, windowMs: 60_000 },
+		...(options.lifecycle === undefined ? {} : { lifecycle: options.lifecycle }),
 	});
 	try {
 		const env = await environment({ apiKey: options.apiKey ?? API_KEY, baseUrl: sb.url });
@@ -360,6 +363,9 @@ function othersSentBeforeStop(c: FaultCase, failingItem: number): [number, numbe
 	return [failingItem, n - 1];
 }
 
+/** Where a stopping error starts to list the writes done before it (see actions/doneWrites.ts). */
+const DONE_NOTE = / (?=Already placed before this error|Already done in Awaz before this error)/;
+
 function assertCase(c: FaultCase, variant: 'stop' | 'continue', sb: Sandbox, result: RunResult) {
 	const n = c.items.length;
 	const perItem = c.perItem ?? 1;
@@ -382,7 +388,16 @@ function assertCase(c: FaultCase, variant: 'stop' | 'continue', sb: Sandbox, res
 		expect(result.error).toBeDefined();
 		const error = result.error!;
 		expect(error.message).toMatch(failing.message);
-		expect(String(error.description ?? '')).toMatch(failing.description);
+		// The item's own description, then (for a write) the items Awaz carried out before it.
+		const [own, done] = String(error.description ?? '').split(DONE_NOTE);
+		expect(own).toMatch(failing.description);
+		const { writes } = traitsOf(c.params.resource, c.params.operation);
+		if (writes && c.attempts > 0 && failing.item > 0) {
+			const named = Array.from({ length: failing.item }, (_, item) => `item ${item}`);
+			expect(done?.match(/item \d+/g)).toEqual(named);
+		} else {
+			expect(done).toBeUndefined();
+		}
 		expect(error.context?.itemIndex).toBe(failing.item);
 		if (failing.httpCode) expect(String(error.httpCode)).toBe(failing.httpCode);
 		// Bad input is caught before the first request; an API fault stops the batch at the item,

@@ -26,6 +26,30 @@ describe('testing the Awaz API credential', () => {
 		expectRequests(t.sb, [{ method: 'GET', path: '/v1/phones' }]);
 	});
 
+	it.each([
+		['empty', ''],
+		['blank (spaces and a tab)', '  \t '],
+	])(
+		'with the Base URL %s, tests https://api.awaz.ai, where the nodes send their requests',
+		async (_title, baseUrl) => {
+			const env = await environment({ apiKey: API_KEY, baseUrl });
+
+			const result = await testCredential(env, { reroute: { 'https://api.awaz.ai': t.sb.url } });
+
+			expect(result).toEqual({ status: 'OK', message: 'Connection successful!' });
+			expectRequests(t.sb, [{ method: 'GET', path: '/v1/phones' }]);
+		},
+	);
+
+	it('copes with spaces around the Base URL', async () => {
+		const env = await environment({ apiKey: API_KEY, baseUrl: ` ${t.sb.url}/ ` });
+
+		const result = await testCredential(env);
+
+		expect(result.status).toBe('OK');
+		expectRequests(t.sb, [{ method: 'GET', path: '/v1/phones' }]);
+	});
+
 	it('fails with the "rejected" message for a key Awaz does not know', async () => {
 		const wrongKey = 'test-key-WRONG-1a2b3c4d';
 		const env = await environment({ apiKey: wrongKey, baseUrl: t.sb.url });

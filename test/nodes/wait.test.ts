@@ -78,7 +78,7 @@ describe('Call → Schedule and Wait for Outcome', () => {
 	});
 
 	it('sends a Date and Time as Schedule does and counts Max Wait from it', async () => {
-		const soon = new Date(Date.now() + 2000).toISOString();
+		const soon = new Date(Date.now() + 4000).toISOString();
 
 		const { output, error } = await runNode(
 			t.env,
@@ -86,7 +86,8 @@ describe('Call → Schedule and Wait for Outcome', () => {
 			[LEADS[1]],
 		);
 
-		// Max Wait is 3 s from the due time, 2 s from now: the call (busy 0.06 s after it is due) makes it.
+		// Max Wait is 3 s from the due time, 4 s from now: the call (busy 0.06 s after it is due)
+		// makes it. Counted from now, the wait would have ended before the call was even due.
 		expect(error).toBeUndefined();
 		expect(t.sb.requests[0].body.datetime).toBe(soon.replace(/\.\d+Z$/, '+00:00'));
 		expectOutput(output, [[created(t.sb)[0], 0]]);
@@ -122,7 +123,14 @@ describe('Call → Schedule and Wait for Outcome', () => {
 		const calls = created(t.sb);
 		expectOutput(output, [
 			[calls[0], 0],
-			[{ error: `Call ${calls[1].id} is still "scheduled" after 0.1 min (Max Wait)` }, 1],
+			[
+				{
+					error: `Call ${calls[1].id} is still "scheduled" after 0.1 min (Max Wait)`,
+					// The call exists and goes on in Awaz: its error item says which it is.
+					callId: calls[1].id,
+				},
+				1,
+			],
 			[calls[2], 2],
 		]);
 		expect(calls.map((call) => call.status)).toEqual(['outcome', 'scheduled', 'busy']);
@@ -172,6 +180,42 @@ describe('Call → Schedule and Wait for Outcome', () => {
 			expectOutput(output, [[call, 0]]);
 		},
 	);
+
+	it("a 429 that outlasts the read's Max Wait for Rate Limit does not end the wait: the call is read again", async () => {
+		// Retry-After 10 s is more than the 1 s the read may wait: the read fails, the wait goes on.
+		t.sb.inject({
+			method: 'GET',
+			path: /^\/v1\/calls\//,
+			kind: 'status',
+			status: 429,
+			omitRateLimitHeaders: true,
+			headers: { 'retry-after': 10 },
+		});
+
+		const { output, error } = await runNode(
+			t.env,
+			scheduleAndWait({ options: { maxRateLimitWait: 1 } }),
+			[LEADS[1]],
+		);
+
+		expect(error).toBeUndefined();
+		const [call] = created(t.sb);
+		expect(statuses(t.sb)).toEqual([201, 429, 200]);
+		expectOutput(output, [[call, 0]]);
+	});
+
+	it('Wait For other than the default: a busy call does not end a wait for Voicemail', async () => {
+		const { error } = await runNode(
+			t.env,
+			scheduleAndWait({ waitFor: ['voicemail'], maxWait: 0.05 }),
+			[LEADS[1]],
+		);
+
+		const [call] = created(t.sb);
+		expect(call.status).toBe('busy');
+		expect(error?.message).toBe(`Call ${call.id} is still "busy" after 0.05 min (Max Wait)`);
+		expect(error?.description).toMatch(/^Waited for voicemail\./);
+	});
 
 	it('a refused key during the wait fails the item at once instead of waiting on', async () => {
 		t.sb.inject({ method: 'GET', path: /^\/v1\/calls\//, kind: 'status', status: 403 });
@@ -290,12 +334,13 @@ describe('Call → Wait for Outcome', () => {
 		expectOutput(output, [[call, 0]]);
 	});
 
-	it('an id Awaz does not know fails the item at once', async () => {
+	it('an id Awaz does not show fails the item once a new call would have shown (30 s of 404s)', async () => {
 		const { error } = await runNode(t.env, waitForOutcome('6700000000000000000abcde'));
 
 		expect(error?.message).toBe('Awaz has no call with id 6700000000000000000abcde');
-		expect(statuses(t.sb)).toEqual([404]);
-	});
+		// Read at once, then every 5 s while a just-scheduled call may not be visible yet.
+		expect(statuses(t.sb)).toEqual([404, 404, 404, 404, 404, 404, 404]);
+	}, 60_000);
 
 	it('Max Wait counts from now', async () => {
 		const call = t.sb.state.calls[1]; // seeded, status "pickup", never changes
@@ -371,3 +416,60 @@ describe('the pre-flight of the waiting operations: nothing is sent for a batch 
 async function until(condition: () => boolean) {
 	while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20));
 }
+
+describe('the waiting reads take their share of the limit the key states', () => {
+	const slow = useSandbox({ lifecycle: false, rateLimit: { limit: 15, windowMs: 60_000 } });
+
+	it('X-RateLimit-Limit 15 a minute: a third is 5 reads a minute, one every 12 s', async () => {
+		const call = slow.sb.state.calls[1]; // seeded, status "pickup", never changes
+
+		const { error } = await runNode(slow.env, waitForOutcome(call.id, { maxWait: 0.2 }));
+
+		expect(error?.message).toBe(`Call ${call.id} is still "pickup" after 0.2 min (Max Wait)`);
+		const times = slow.sb.requests.map((request) => request.time);
+		expect(times).toHaveLength(2);
+		// At Awaz's documented 100 a minute the second read would have come 5 s after the first.
+		expect(times[1] - times[0]).toBeGreaterThanOrEqual(11_000);
+	}, 60_000);
+});
+
+describe('many calls are read through the pages of the call list, whatever its order', () => {
+	/** Thirty leads whose calls end within a second: answered (…04) or busy (…00). */
+	const MANY = Array.from({ length: 30 }, (_, i) => ({
+		name: `Lead ${i}`,
+		phone: `+1415555${String(1000 + i * 10 + (i % 2 === 0 ? 4 : 0)).padStart(4, '0')}`,
+	}));
+
+	describe.each([
+		['appends new calls at the end', 'oldest-first', true],
+		['lists the newest first', 'newest-first', true],
+		['shuffles every page', 'shuffled', false],
+		['ignores `page`', 'ignore-page', false],
+	] as const)('a server that %s', (_name, listOrder, cheaper) => {
+		const bed = useSandbox({ lifecycle: { timeScale: 0.02 }, pageSize: 5, listOrder });
+
+		it(`every lead gets its call's outcome${cheaper ? ', with fewer reads than calls' : ''}`, async () => {
+			const { output, error } = await runNode(bed.env, scheduleAndWait(), MANY);
+
+			expect(error).toBeUndefined();
+			const calls = created(bed.sb);
+			expect(calls.map((call) => call.contact.name)).toEqual(MANY.map((lead) => lead.name));
+			expect(output.map((item) => [item.json.id, item.json.status, item.pairedItem])).toEqual(
+				calls.map((call, item) => [call.id, call.status, { item }]),
+			);
+			expect(calls.map((call) => call.status)).toEqual(
+				MANY.map((_lead, i) => (i % 2 === 0 ? 'outcome' : 'busy')),
+			);
+			const reads = bed.sb.requests.filter((request) => request.method === 'GET');
+			const pageReads = reads.filter((request) => request.path === '/v1/calls');
+			if (cheaper) {
+				expect(pageReads.length).toBeGreaterThan(0);
+				expect(reads.length).toBeLessThan(MANY.length);
+			}
+			// A call the list showed at its status is output as the list shows it, over its first answer.
+			for (const [index, item] of output.entries()) {
+				expect(item.json).toMatchObject({ contact: { name: MANY[index].name } });
+			}
+		}, 60_000);
+	});
+});

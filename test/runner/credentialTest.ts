@@ -38,14 +38,26 @@ function resolver(env: Environment) {
 		);
 }
 
-export async function testCredential(env: Environment): Promise<CredentialTestResult> {
+export interface CredentialTestOptions {
+	/**
+	 * Base URLs to send elsewhere, as resolved from the credential: a test can check that a request
+	 * meant for `https://api.awaz.ai` is meant for it without anything leaving loopback.
+	 */
+	reroute?: Record<string, string>;
+}
+
+export async function testCredential(
+	env: Environment,
+	{ reroute = {} }: CredentialTestOptions = {},
+): Promise<CredentialTestResult> {
 	const { test } = env.credentialTypes[CREDENTIAL];
 	if (!test) throw new Error(`The ${CREDENTIAL} credential has no test request`);
 	const resolve = resolver(env);
 	const { request, rules = [] } = test;
+	const baseURL = resolve(request.baseURL) as string | undefined;
 	const options: IHttpRequestOptions = {
 		method: request.method ?? 'GET',
-		baseURL: resolve(request.baseURL) as string | undefined,
+		baseURL: (baseURL !== undefined && reroute[baseURL]) || baseURL,
 		url: resolve(request.url) as string,
 		headers: request.headers,
 		qs: request.qs,

@@ -39,13 +39,15 @@ export interface Fault {
 	path?: string | RegExp;
 	times?: number;
 	after?: number;
-	kind: 'status' | 'delay' | 'reset' | 'garbled' | 'empty' | 'html' | 'body';
+	kind: 'status' | 'delay' | 'reset' | 'garbled' | 'empty' | 'html' | 'body' | 'echo';
 	status?: number;
 	body?: unknown;
 	headers?: Record<string, string | number | null> | null;
 	omitRateLimitHeaders?: boolean;
 	applied?: boolean;
 	delayMs?: number;
+	/** How an `echo` fault sends the request's Authorization header back (default 'object'). */
+	echoAs?: 'object' | 'list' | 'text';
 }
 
 export interface Delivery {
@@ -94,6 +96,8 @@ export interface SandboxOptions {
 	log?: boolean;
 	/** Default true (time scale 1); false keeps created calls scheduled. */
 	lifecycle?: boolean | LifecycleOptions;
+	/** How GET /v1/calls orders its pages; default 'oldest-first' (created calls appended). */
+	listOrder?: 'oldest-first' | 'newest-first' | 'shuffled' | 'ignore-page';
 	/** The sandbox's clock this far ahead of the real one (negative: behind); default 0. */
 	clockOffsetMs?: number;
 }

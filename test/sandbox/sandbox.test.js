@@ -806,11 +806,32 @@ describe('fault injection', () => {
 		});
 	});
 
+	it('echo: sends the Authorization header back as an object, in a list, or as text after a preamble', async () => {
+		sb.inject({ path: '/v1/agents', kind: 'echo' });
+		sb.inject({ path: '/v1/agents', kind: 'echo', echoAs: 'list', status: 201 });
+		sb.inject({ path: '/v1/agents', kind: 'echo', echoAs: 'text', body: 'Proxy says: ' });
+		expect(await api('GET', '/v1/agents')).toMatchObject({
+			status: 200,
+			json: { headers: { authorization: `Bearer ${KEY}` } },
+		});
+		expect(await api('GET', '/v1/agents')).toMatchObject({
+			status: 201,
+			json: { items: [{ headers: { authorization: `Bearer ${KEY}` } }] },
+		});
+		const text = await api('GET', '/v1/agents');
+		expect(text).toMatchObject({ status: 200, text: `Proxy says: Authorization: Bearer ${KEY}\n` });
+		expect(text.headers.get('content-type')).toBe('text/plain');
+		expect(rateHeaders(text.headers).remaining).toBe('97');
+	});
+
 	it('rejects malformed faults', () => {
 		expect(() => sb.inject(/** @type {any} */ ({ kind: 'explode' }))).toThrow(TypeError);
 		expect(() => sb.inject({ kind: 'status' })).toThrow(TypeError);
 		expect(() => sb.inject({ kind: 'delay' })).toThrow(TypeError);
 		expect(() => sb.inject({ kind: 'body' })).toThrow(TypeError);
+		expect(() => sb.inject(/** @type {any} */ ({ kind: 'echo', echoAs: 'xml' }))).toThrow(
+			TypeError,
+		);
 		expect(() => sb.inject({ kind: 'reset', times: 0 })).toThrow(TypeError);
 		expect(sb.faults).toEqual([]);
 	});

@@ -23,9 +23,10 @@ const { timelineFor, outcomeVariables } = require('./lifecycle');
 
 /**
  * @typedef {{ method?: string, path?: string | RegExp, times?: number,
- *   after?: number, kind: 'status' | 'delay' | 'reset' | 'garbled' | 'empty' | 'html' | 'body',
+ *   after?: number, kind: 'status' | 'delay' | 'reset' | 'garbled' | 'empty' | 'html' | 'body' | 'echo',
  *   status?: number, body?: unknown, headers?: Record<string, string | number | null> | null,
- *   omitRateLimitHeaders?: boolean, delayMs?: number, applied?: boolean }} Fault
+ *   omitRateLimitHeaders?: boolean, delayMs?: number, applied?: boolean,
+ *   echoAs?: 'object' | 'list' | 'text' }} Fault
  * @typedef {Fault & { times: number, after: number, seen: number, hits: number }} QueuedFault
  */
 
@@ -34,7 +35,7 @@ const { timelineFor, outcomeVariables } = require('./lifecycle');
  * @typedef {{ apiKey?: string, apiKeys?: string[], port?: number,
  *   rateLimit?: { limit?: number, windowMs?: number }, pageSize?: number, callCount?: number,
  *   latencyMs?: number, log?: boolean, lifecycle?: boolean | LifecycleOptions,
- *   clockOffsetMs?: number }} SandboxOptions
+ *   clockOffsetMs?: number, listOrder?: string }} SandboxOptions
  * @typedef {{ hookUrl: string, status: number, body: unknown, error?: string }} Delivery
  */
 
@@ -56,7 +57,8 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 // ISO 8601 with a mandatory offset; the collection's own example uses the short form "-00".
 const ISO_WITH_OFFSET =
 	/^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(?:Z|([+-])(\d{2})(?::?(\d{2}))?)$/;
-const FAULT_KINDS = ['status', 'delay', 'reset', 'garbled', 'empty', 'html', 'body'];
+const FAULT_KINDS = ['status', 'delay', 'reset', 'garbled', 'empty', 'html', 'body', 'echo'];
+const ECHO_FORMS = ['object', 'list', 'text'];
 // Webhook deliveries never leave the machine, whatever hookUrl a test subscribed.
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const DELIVERY_TIMEOUT_MS = 10_000;
@@ -137,14 +139,28 @@ const BODY_NOT_OBJECT = invalid({ body: 'must be a JSON object' });
 
 /**
  * @typedef {{ data: SandboxData, query: Record<string, string>, body: any, params: string[],
- *   pageSize: number, newId: () => string, onCallCreated: (call: Call) => void }} Context
+ *   pageSize: number, listOrder: string, newId: () => string, onCallCreated: (call: Call) => void }} Context
  */
 
+/**
+ * How GET /v1/calls orders its pages (the API does not say): created calls appended at the end
+ * (the default), newest first, shuffled on every request, or a server that ignores `page`.
+ */
+const LIST_ORDERS = ['oldest-first', 'newest-first', 'shuffled', 'ignore-page'];
+
 /** @param {Context} ctx @returns {Answer} */
-function listCalls({ data, query, pageSize }) {
-	const page = query.page ?? '0';
+function listCalls({ data, query, pageSize, listOrder }) {
+	const page = listOrder === 'ignore-page' ? '0' : (query.page ?? '0');
 	if (!/^\d+$/.test(page)) return message(400, 'page must be a non-negative integer');
 	let calls = data.calls;
+	if (listOrder === 'newest-first') calls = [...calls].reverse();
+	if (listOrder === 'shuffled') {
+		calls = [...calls];
+		for (let i = calls.length - 1; i > 0; i--) {
+			const j = Math.floor(Math.random() * (i + 1));
+			[calls[i], calls[j]] = [calls[j], calls[i]];
+		}
+	}
 	if (query.id !== undefined) {
 		if (!OBJECT_ID.test(query.id)) return message(400, 'Invalid id');
 		calls = calls.filter((call) => call.id === query.id);
@@ -309,11 +325,31 @@ const ROUTES = [
 ];
 
 /**
+ * What a proxy or a wrong Base URL that reflects the request sends back: the Authorization header
+ * the request carried, in JSON (`{"headers": {...}}`, or as one element of a list), or as text
+ * after the fault's `body` (a preamble), so that a test can place it anywhere in the answer.
+ * @param {QueuedFault} fault
+ * @param {LoggedRequest} entry
+ */
+function echoBody(fault, entry) {
+	const echoed = { authorization: entry.headers.authorization };
+	switch (fault.echoAs ?? 'object') {
+		case 'list':
+			return { items: [{ headers: echoed }] };
+		case 'text':
+			return `${typeof fault.body === 'string' ? fault.body : ''}Authorization: ${echoed.authorization}\n`;
+		default:
+			return { headers: echoed };
+	}
+}
+
+/**
  * @param {QueuedFault} fault
  * @param {Record<string, number>} rateLimitHeaders
+ * @param {LoggedRequest} entry
  * @returns {Reply}
  */
-function faultReply(fault, rateLimitHeaders) {
+function faultReply(fault, rateLimitHeaders, entry) {
 	if (fault.kind === 'reset') return { destroy: true };
 	const omitRateLimit = fault.omitRateLimitHeaders || fault.headers === null;
 	const headers = { ...(omitRateLimit ? {} : rateLimitHeaders), ...fault.headers };
@@ -334,6 +370,11 @@ function faultReply(fault, rateLimitHeaders) {
 			const page = `<!DOCTYPE html>\n<html><head><title>${title}</title></head><body><center><h1>${title}</h1></center><hr><center>nginx</center></body></html>\n`;
 			return { status, body: page, headers: { 'content-type': 'text/html', ...headers } };
 		}
+		case 'echo': {
+			const body = echoBody(fault, entry);
+			const type = typeof body === 'string' ? { 'content-type': 'text/plain' } : {};
+			return { status: fault.status ?? 200, body, headers: { ...type, ...headers } };
+		}
 		default: // 'body'
 			return { status: fault.status ?? 200, body: fault.body, headers };
 	}
@@ -353,6 +394,8 @@ function validateFault(fault) {
 		throw new TypeError('a delay fault needs delayMs >= 0');
 	if (fault.kind === 'body' && fault.body === undefined)
 		throw new TypeError('a body fault needs a body');
+	if (fault.echoAs !== undefined && !ECHO_FORMS.includes(fault.echoAs))
+		throw new TypeError(`fault.echoAs must be one of ${ECHO_FORMS.join(', ')}`);
 	if (fault.times !== undefined && !(fault.times >= 1))
 		throw new TypeError('fault.times must be >= 1 (Infinity allowed)');
 	if (fault.after !== undefined && !(Number.isInteger(fault.after) && fault.after >= 0))
@@ -402,6 +445,9 @@ function normalizeOptions(options) {
 		throw new TypeError('startSandbox needs apiKey (or apiKeys): non-empty strings without spaces');
 	}
 	const { port = 0, pageSize = 20, callCount = 57, latencyMs = 0, log = false } = options;
+	const { listOrder = 'oldest-first' } = options;
+	if (!LIST_ORDERS.includes(listOrder))
+		throw new TypeError(`listOrder must be one of ${LIST_ORDERS.join(', ')}`);
 	if (!Number.isInteger(port) || port < 0 || port > 65535)
 		throw new TypeError('port must be an integer from 0 to 65535');
 	if (!Number.isInteger(pageSize) || pageSize < 1)
@@ -414,6 +460,7 @@ function normalizeOptions(options) {
 		apiKeys,
 		port,
 		pageSize,
+		listOrder,
 		callCount,
 		latencyMs,
 		log: Boolean(log),
@@ -778,7 +825,7 @@ class Sandbox {
 			await this.#sleep(fault.delayMs);
 		} else if (fault) {
 			if (fault.applied) this.#route(entry, bodyIsJson);
-			return faultReply(fault, quota.headers);
+			return faultReply(fault, quota.headers, entry);
 		}
 		const reply = this.#route(entry, bodyIsJson);
 		return { ...reply, headers: { ...quota.headers, ...reply.headers } };
@@ -798,6 +845,7 @@ class Sandbox {
 			body: entry.body,
 			params: /** @type {RegExpExecArray} */ (pattern.exec(entry.path)).slice(1),
 			pageSize: this.#options.pageSize,
+			listOrder: this.#options.listOrder,
 			newId: () => makeObjectId(ID_BASE.created + ++this.#createdCount),
 			onCallCreated: (call) => this.#startTimeline(call),
 		});

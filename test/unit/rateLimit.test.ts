@@ -2,7 +2,13 @@
  * The rate-limit gate (issue 10): a server that switches to a shorter window, a server whose clock
  * is not ours, and the last limit seen. Every instant is given, none read from the clock.
  */
-import { RateLimitGate, ServerClock } from '../../nodes/shared/transport/rateLimit';
+import {
+	MAX_WINDOW_WAIT_MS,
+	PLAUSIBLE_CLOCK_OFFSET_MS,
+	RateLimitGate,
+	ServerClock,
+	SHORTEST_HOLD_MS,
+} from '../../nodes/shared/transport/rateLimit';
 import { rateLimitedDelay } from '../../nodes/shared/transport/request';
 
 /** A whole second, as Date headers are. */
@@ -134,16 +140,85 @@ describe('a server whose clock is not ours (the Date header)', () => {
 
 	it('a 429 waits for the reset on our clock, else for Retry-After when that reset has passed', () => {
 		const headers = { 'x-ratelimit-reset': String((NOW + 32_000) / 1000), 'retry-after': '2' };
-		expect(rateLimitedDelay(headers, 1000, NOW, 30_000)).toEqual({
-			delayMs: 2025,
-			usedBackoff: false,
-		});
-		expect(rateLimitedDelay(headers, 1000, NOW + 3000, 0)).toEqual({
-			delayMs: 29_025,
-			usedBackoff: false,
-		});
+		expect(rateLimitedDelay(headers, NOW, 30_000)).toBe(2025);
+		expect(rateLimitedDelay(headers, NOW + 3000, 0)).toBe(29_025);
 		const passed = { 'x-ratelimit-reset': String((NOW - 28_000) / 1000), 'retry-after': '2' };
-		expect(rateLimitedDelay(passed, 1000, NOW)).toEqual({ delayMs: 2000, usedBackoff: false });
+		expect(rateLimitedDelay(passed, NOW)).toBe(2000);
+	});
+
+	it(`a Date more than ${PLAUSIBLE_CLOCK_OFFSET_MS / 60_000} minutes from our clock is not believed; within that it is`, () => {
+		for (const skew of [
+			365 * 86_400_000,
+			-365 * 86_400_000,
+			3_600_000,
+			-PLAUSIBLE_CLOCK_OFFSET_MS - 2000,
+		]) {
+			const clock = new ServerClock();
+			clock.observe(NOW + skew, NOW - 10, NOW);
+			expect({ skew, offset: clock.offsetMs }).toEqual({ skew, offset: 0 });
+		}
+		const clock = new ServerClock();
+		clock.observe(NOW + 5 * 60_000, NOW - 10, NOW);
+		expect(clock.offsetMs).toBe(5 * 60_000);
+	});
+
+	it('a bogus Date (a year behind) next to a true reset 2 s ahead: held until that reset, not a year', () => {
+		const gate = newGate();
+		gate.finished(gate.started(NOW), answer(0, NOW + 2000, NOW - 365 * 86_400_000), NOW + 10);
+		expect(gate.delayBeforeNextRequest(NOW + 10)).toBe(2000 - 10 + 25);
+	});
+});
+
+describe('a reset no window can have: held at most one window, then one request asks again', () => {
+	const YEAR = 365 * 86_400_000;
+
+	for (const [said, headers] of [
+		[
+			'a year ahead',
+			{ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String((NOW + YEAR) / 1000) },
+		],
+		[
+			'milliseconds read as seconds',
+			{ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '60000' },
+		],
+	] as const) {
+		it(`${said}: one window, then exactly one request; it alone decides what follows`, () => {
+			const gate = newGate();
+			gate.finished(gate.started(NOW), headers, NOW);
+			expect(gate.delayBeforeNextRequest(NOW)).toBe(MAX_WINDOW_WAIT_MS + 25);
+			const afterWindow = NOW + MAX_WINDOW_WAIT_MS;
+			expect(gate.delayBeforeNextRequest(afterWindow)).toBe(0);
+
+			// One request goes to learn the truth; the others wait for its answer, without spinning.
+			const probe = gate.started(afterWindow);
+			expect(gate.delayBeforeNextRequest(afterWindow)).toBe(SHORTEST_HOLD_MS);
+			// It says 0 again: held again, one window at most from this answer.
+			gate.finished(probe, headers, afterWindow + 100);
+			expect(gate.delayBeforeNextRequest(afterWindow + 100)).toBe(MAX_WINDOW_WAIT_MS + 25);
+
+			// The next probe finds room (the same far reset named): everyone goes.
+			const later = afterWindow + 100 + MAX_WINDOW_WAIT_MS;
+			const second = gate.started(later);
+			expect(gate.delayBeforeNextRequest(later)).toBe(SHORTEST_HOLD_MS);
+			gate.finished(second, { ...headers, 'x-ratelimit-remaining': '40' }, later + 50);
+			expect(gate.delayBeforeNextRequest(later + 50)).toBe(0);
+		});
+	}
+
+	it('a probe whose answer has no rate-limit headers (or none at all) releases everyone', () => {
+		const gate = newGate();
+		gate.finished(gate.started(NOW), answer(0, NOW + 2000), NOW);
+		const probe = gate.started(NOW + 2100);
+		expect(gate.delayBeforeNextRequest(NOW + 2100)).toBe(SHORTEST_HOLD_MS);
+		gate.finished(probe, undefined, NOW + 2200);
+		expect(gate.delayBeforeNextRequest(NOW + 2200)).toBe(0);
+	});
+
+	it('a reset a few milliseconds ahead, again and again, holds at least the shortest hold', () => {
+		const gate = newGate();
+		const soon = { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(NOW + 5) };
+		gate.finished(gate.started(NOW), soon, NOW);
+		expect(gate.delayBeforeNextRequest(NOW)).toBe(SHORTEST_HOLD_MS);
 	});
 });
 

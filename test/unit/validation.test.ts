@@ -124,7 +124,7 @@ describe('the Date and Time check', () => {
 		expect(datetime('2025-01-01T00:00:00', 'America/Los_Angeles')).toEqual({
 			value: '2025-01-01T00:00:00-08:00',
 		});
-		expect(datetime('2024-02-29', 'UTC')).toEqual({ value: '2024-02-29T00:00:00+00:00' });
+		expect(datetime('2024-02-29T00:00', 'UTC')).toEqual({ value: '2024-02-29T00:00:00+00:00' });
 	});
 
 	it.each([

@@ -5,16 +5,11 @@
 import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import type { CallToWaitFor, WaitResult } from '../../nodes/Awaz/actions/call/waitForStatus';
-import {
-	callIdOf,
-	DEFAULT_WAIT_FOR,
-	hasReached,
-	POLLING,
-	ReadPacer,
-	readsPerMinute,
-	waitForCalls,
-} from '../../nodes/Awaz/actions/call/waitForStatus';
+import { callIdOf } from '../../nodes/shared/callStatuses';
+import { ReadPacer, readsPerMinute } from '../../nodes/shared/transport';
+import { DEFAULT_WAIT_FOR } from '../../nodes/Awaz/actions/call/waitFields';
+import type { CallToWaitFor, WaitResult } from '../../nodes/Awaz/actions/call/waiter';
+import { hasReached, POLLING, waitForCalls } from '../../nodes/Awaz/actions/call/waiter';
 
 const NODE = { name: 'Awaz', type: 'n8n-nodes-awaz.awaz', parameters: {} } as unknown as INode;
 const START = Date.UTC(2025, 5, 1, 12, 0, 0);
@@ -62,7 +57,7 @@ async function waitOnFakeClock(
 			if (reply instanceof Error) throw reply;
 			return reply;
 		},
-		() => limit,
+		() => ({ limit }),
 	).then((value) => {
 		results = value;
 		endedAt = Date.now() - START;
@@ -150,7 +145,7 @@ describe('the reads of a wait', () => {
 		expect(readsPerMinute(undefined)).toBe(33);
 		expect(readsPerMinute(600)).toBe(200);
 		expect(readsPerMinute(2)).toBe(1);
-		const pacer = new ReadPacer(() => 100, START);
+		const pacer = new ReadPacer(() => readsPerMinute(100), START);
 		expect(pacer.nextReadAt(START)).toBe(START);
 		pacer.started();
 		pacer.answered(START);
@@ -158,13 +153,12 @@ describe('the reads of a wait', () => {
 	});
 
 	it('make up for reads the rate limit held back once it frees, and still never more than 33 in any minute', async () => {
-		// Another workflow has used the window up: the first read is held until the window ends.
-		let held = true;
+		// Another workflow has used the window up: every read sent before it ends is held until
+		// then, as the rate-limit gate holds them.
 		const { reads } = await waitOnFakeClock(calls(50, 5), () => ({ status: 'scheduled' }), {
 			hold: async () => {
-				if (!held) return;
-				held = false;
-				await new Promise((resolve) => setTimeout(resolve, 55_000));
+				const left = START + 60_000 - Date.now();
+				if (left > 0) await new Promise((resolve) => setTimeout(resolve, left));
 			},
 		});
 

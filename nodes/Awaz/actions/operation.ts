@@ -19,12 +19,13 @@ export type Plan =
 			/** The output item when Awaz answers without a body: what was done. */
 			whenNoBody: IDataObject;
 			notFoundMessage?: string;
-			/**
-			 * What makes a later try of this item the same write for Retry On Fail's memo; the request
-			 * when not given. A value worked out from the time of the try (a Date and Time left empty,
-			 * "now") belongs out of it, or a retry a second later places the call again.
-			 */
-			memoKey?: string;
+			/** Fields added to the item's output (what the node did besides the request). */
+			annotate?: IDataObject;
+	  }
+	| {
+			/** Nothing to ask Awaz in the first phase: the item's output is known (a second phase reads). */
+			kind: 'local';
+			output: IDataObject;
 	  }
 	| {
 			kind: 'list';
@@ -41,6 +42,8 @@ export interface OperationTraits {
 	writes: boolean;
 	/** How many of its items may be in flight at once; output stays in item order either way. */
 	parallelItems: number;
+	/** Its writes place phone calls: errors name them as calls, by call ID. */
+	placesCalls?: boolean;
 }
 
 /** One item's result: its output items, or why it failed. */
@@ -52,24 +55,29 @@ export interface BatchTools {
 	request(
 		itemIndex: number,
 		request: AwazRequest,
-		scope?: Pick<RequestScope, 'notFoundMessage'>,
+		scope?: Pick<RequestScope, 'notFoundMessage' | 'ceiling'>,
 	): Promise<unknown>;
 }
 
-export interface AwazOperation {
+/** A plan and what it worked out for the operation's second phase (`P`), if it has one. */
+export type PlanWith<P> = Plan & { payload?: P };
+
+export interface AwazOperation<P = unknown> {
 	description: INodeProperties[];
 	traits: OperationTraits;
 	/** Reads and validates one item's parameters; no I/O, so every item can be checked first. */
-	plan(this: IExecuteFunctions, itemIndex: number): Plan;
+	plan(this: IExecuteFunctions, itemIndex: number): PlanWith<P>;
 	/**
 	 * A second phase over the results of all items, after each item's plan was carried out (for
-	 * example: wait until every call scheduled in the first phase has an outcome). Returns the
-	 * results in the same item order. Runs only when no failure stops the node.
+	 * example: wait until every call scheduled in the first phase has an outcome), with each item's
+	 * `payload` from its plan (undefined for an item whose plan failed). Returns the results in the
+	 * same item order. Runs only when no failure stops the node.
 	 */
 	afterItems?(
 		this: IExecuteFunctions,
 		results: ItemResult[],
 		tools: BatchTools,
+		payloads: Array<P | undefined>,
 	): Promise<ItemResult[]>;
 }
 
@@ -83,3 +91,5 @@ export type ResourceOperations<R extends AwazResource> = Record<
 export const ONE_AT_A_TIME_READ: OperationTraits = { writes: false, parallelItems: 1 };
 /** A write: one item at a time, each sent at most once. */
 export const ONE_AT_A_TIME_WRITE: OperationTraits = { writes: true, parallelItems: 1 };
+/** A write that places a call: one item at a time, each call placed at most once. */
+export const PLACES_CALLS: OperationTraits = { ...ONE_AT_A_TIME_WRITE, placesCalls: true };

@@ -1,4 +1,10 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	JsonObject,
+	NodeError,
+} from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { TransportSettings } from '../../shared/transport';
@@ -9,18 +15,50 @@ import {
 	listItems,
 	mayHaveBeenCarriedOut,
 } from '../../shared/transport';
-import type { AwazOperation, BatchTools, ItemResult, Plan } from './operation';
+import { readTransportSettings } from '../helpers/validation';
+import type { AwazOperation, BatchTools, ItemResult, Plan, PlanWith } from './operation';
 import { findOperation } from './registry';
+import { doneWritesNote, idOfAnswer } from './doneWrites';
 
-/** Where a write's answer is kept until the node finishes, keyed by item index. */
-const SENT_KEY = 'awazSentWrites';
+/** Where the node keeps what it has done, by item index, until it finishes (see `DoneItem`). */
+const DONE_KEY = 'awazDone';
 
-interface SentWrite {
-	request: string;
-	/** What Awaz answered, when it did. */
+/**
+ * What one item has done in Awaz in an earlier try of this node, for n8n's Retry On Fail (which
+ * runs the node again on all of its items in the same execution). Recognised by what stays the
+ * same between tries, the item's index and its input item, never by the request: a Date and Time
+ * such as {{ $now.plus(10, 'minutes') }} is another request on every try, yet the same call.
+ */
+interface DoneItem {
+	/** `itemKey`: the item's index and a fingerprint of its input item. */
+	key: string;
+	/** What Awaz answered the item's write; once a second phase settled the item, its final output. */
 	output?: IDataObject[];
-	/** Why the outcome is unknown, when the request failed in a way Awaz may have carried it out. */
+	/** The output is the item's final one (its second phase ended): hand it back as it is. */
+	settled?: boolean;
+	/** Why the outcome of the item's write is unknown, when it failed in a way Awaz may have done it. */
 	unknownOutcome?: string;
+	/** The plan's `annotate` of the try that did the write: what the output says besides Awaz's answer. */
+	annotate?: IDataObject;
+}
+
+/** A short fingerprint of a text (53-bit, as two 32-bit multiplicative hashes). */
+function fingerprint(text: string): string {
+	let h1 = 0xdeadbeef;
+	let h2 = 0x41c6ce57;
+	for (let i = 0; i < text.length; i++) {
+		const code = text.charCodeAt(i);
+		h1 = Math.imul(h1 ^ code, 2654435761);
+		h2 = Math.imul(h2 ^ code, 1597334677);
+	}
+	h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+	h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+	return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+}
+
+/** What identifies an item across tries: its index and its input item. */
+function itemKey(item: INodeExecutionData, itemIndex: number): string {
+	return `${itemIndex}:${fingerprint(JSON.stringify(item.json) ?? '')}`;
 }
 
 /**
@@ -54,10 +92,22 @@ async function run(
 	plan: Plan,
 	itemIndex: number,
 	settings: Partial<TransportSettings>,
-	sent: Record<string, SentWrite>,
+	done: { key: string; memo: Record<string, DoneItem>; annotate: IDataObject[] },
 	emit: (json: IDataObject[]) => void,
 ): Promise<void> {
 	const scope = { itemIndex, settings };
+	const earlier = done.memo[itemIndex]?.key === done.key ? done.memo[itemIndex] : undefined;
+	// Hand back what an earlier try already did or settled, instead of, say, placing the same
+	// call twice or waiting again for an outcome already seen; never repeat a write Awaz may have done.
+	if (earlier?.output && (earlier.settled || operation.traits.writes)) {
+		if (earlier.annotate) done.annotate[itemIndex] = earlier.annotate;
+		emit(earlier.output);
+		return;
+	}
+	if (plan.kind === 'local') {
+		emit([plan.output]);
+		return;
+	}
 	if (plan.kind === 'list') {
 		if (plan.paged) {
 			for await (const page of awazPages.call(ctx, plan.request, plan.limit, scope)) emit(page);
@@ -72,18 +122,7 @@ async function run(
 		emit(plan.limit === undefined ? elements : elements.slice(0, plan.limit));
 		return;
 	}
-	const fingerprint = plan.memoKey ?? JSON.stringify(plan.request);
-	const earlier =
-		operation.traits.writes && sent[itemIndex]?.request === fingerprint
-			? sent[itemIndex]
-			: undefined;
-	// n8n's Retry On Fail runs the node again on all of its items: hand back what was already done
-	// instead of, say, scheduling the same call twice, and never repeat a write Awaz may have done.
-	if (earlier?.output) {
-		emit(earlier.output);
-		return;
-	}
-	if (earlier?.unknownOutcome) {
+	if (operation.traits.writes && earlier?.unknownOutcome) {
 		throw new NodeApiError(ctx.getNode(), { message: earlier.unknownOutcome } as JsonObject, {
 			message: `Not sent again: the earlier try may have been carried out by Awaz (${earlier.unknownOutcome})`,
 			description:
@@ -99,17 +138,20 @@ async function run(
 		});
 	} catch (error) {
 		if (operation.traits.writes && mayHaveBeenCarriedOut(error)) {
-			sent[itemIndex] = { request: fingerprint, unknownOutcome: (error as Error).message };
+			done.memo[itemIndex] = { key: done.key, unknownOutcome: (error as Error).message };
 		}
 		throw asNodeError(ctx, error, itemIndex);
 	}
 	const output = answerToJson(body, plan.whenNoBody);
-	if (operation.traits.writes) sent[itemIndex] = { request: fingerprint, output };
+	if (plan.annotate) done.annotate[itemIndex] = plan.annotate;
+	if (operation.traits.writes) {
+		done.memo[itemIndex] = { key: done.key, output, annotate: plan.annotate };
+	}
 	emit(output);
 }
 
 /** Our errors as they are (both constructors hand an error of their own kind back unchanged). */
-function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number) {
+function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeError {
 	return error instanceof NodeApiError
 		? new NodeApiError(ctx.getNode(), error as unknown as JsonObject)
 		: new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
@@ -134,15 +176,19 @@ export async function runOperation(
 	operation: AwazOperation,
 ): Promise<INodeExecutionData[][]> {
 	const items = ctx.getInputData();
-	const optionsOf = (itemIndex: number) =>
-		ctx.getNodeParameter('options', itemIndex, {}) as Partial<TransportSettings>;
 	const continueOnFail = ctx.continueOnFail();
 
-	// Every item is checked before the first request: a batch with a bad row fails before anyone
-	// is called, so that running it again after the fix calls nobody twice.
+	// Every item is checked before the first request (its fields and its Options): a batch with a
+	// bad row fails before anyone is called, so that running it again after the fix calls nobody
+	// twice.
+	const settings: Array<Partial<TransportSettings>> = [];
+	const payloads: unknown[] = [];
 	const plans = items.map((_, itemIndex): Plan | Error => {
 		try {
-			return operation.plan.call(ctx, itemIndex);
+			const { payload, ...plan } = operation.plan.call(ctx, itemIndex) as PlanWith<unknown>;
+			payloads[itemIndex] = payload;
+			settings[itemIndex] = readTransportSettings(ctx, itemIndex);
+			return plan;
 		} catch (error) {
 			if (continueOnFail) return error as Error;
 			throw asNodeError(ctx, error, itemIndex);
@@ -150,7 +196,10 @@ export async function runOperation(
 	});
 
 	const context = ctx.getContext('node');
-	const sent = (context[SENT_KEY] ??= {}) as Record<string, SentWrite>;
+	const memo = (context[DONE_KEY] ??= {}) as Record<string, DoneItem>;
+	const keys = items.map(itemKey);
+	/** What each item's output says besides Awaz's answer (its plan's `annotate`, or the memo's). */
+	const annotate: IDataObject[] = [];
 
 	const runItem = async (itemIndex: number): Promise<ItemResult> => {
 		const pairedItem = { item: itemIndex };
@@ -163,7 +212,8 @@ export async function runOperation(
 		const plan = plans[itemIndex];
 		try {
 			if (plan instanceof Error) throw plan;
-			await run(ctx, operation, plan, itemIndex, optionsOf(itemIndex), sent, emit);
+			const done = { key: keys[itemIndex], memo, annotate };
+			await run(ctx, operation, plan, itemIndex, settings[itemIndex], done, emit);
 			return { output: itemOutput };
 		} catch (error) {
 			return { error };
@@ -182,26 +232,57 @@ export async function runOperation(
 				await awazApiRequest.call(ctx, request, {
 					...scope,
 					itemIndex,
-					settings: optionsOf(itemIndex),
+					settings: settings[itemIndex],
 				}),
 		};
-		results = await operation.afterItems.call(ctx, results, tools);
+		results = await operation.afterItems.call(ctx, results, tools, payloads);
+		// What the second phase settled is not done again by a retry (a wait for an outcome seen).
+		for (const [itemIndex, result] of results.entries()) {
+			if ('output' in result) {
+				const output = result.output.map((entry) => entry.json);
+				const entry = { output, settled: true, annotate: annotate[itemIndex] };
+				memo[itemIndex] = { key: keys[itemIndex], ...entry };
+			}
+		}
 	}
+
+	// The items whose write Awaz carried out: an error elsewhere must not hide them.
+	const written = (itemIndex: number) => {
+		const entry = memo[itemIndex];
+		return operation.traits.writes && entry?.key === keys[itemIndex] ? entry.output : undefined;
+	};
 
 	const output: INodeExecutionData[] = [];
 	for (const [itemIndex, result] of results.entries()) {
 		if ('output' in result) {
-			output.push(...result.output);
-		} else if (continueOnFail) {
-			output.push({
-				json: { error: (result.error as Error).message },
-				pairedItem: { item: itemIndex },
-			});
-		} else {
-			throw asNodeError(ctx, result.error, itemIndex);
+			const extra = annotate[itemIndex];
+			output.push(
+				...(extra
+					? result.output.map((entry) => ({ ...entry, json: { ...entry.json, ...extra } }))
+					: result.output),
+			);
+			continue;
 		}
+		if (!continueOnFail) {
+			const error = asNodeError(ctx, result.error, itemIndex);
+			const others = results.flatMap((other, index) => {
+				const answer = index === itemIndex ? undefined : written(index);
+				if (!answer) return [];
+				const final = 'output' in other ? other.output[0]?.json : undefined;
+				return [{ itemIndex: index, answer: answer[0] ?? {}, final }];
+			});
+			const note = doneWritesNote(others, Boolean(operation.traits.placesCalls));
+			if (note) error.description = [error.description, note].filter(Boolean).join(' ');
+			throw error;
+		}
+		const json: IDataObject = { error: (result.error as Error).message };
+		// The call exists even though its item failed (its wait did): say which it is.
+		const placed = operation.traits.placesCalls ? written(itemIndex)?.[0] : undefined;
+		const callId = placed ? idOfAnswer(placed) : undefined;
+		if (callId) json.callId = callId;
+		output.push({ json, pairedItem: { item: itemIndex } });
 	}
 
-	delete context[SENT_KEY];
+	delete context[DONE_KEY];
 	return [output];
 }

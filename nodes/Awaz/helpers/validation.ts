@@ -9,16 +9,45 @@ type Check = (value: unknown, timezone: string) => { value: unknown } | { proble
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** A date with no time of day (with or without an offset). */
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}\s*(Z|[+-]\d{2}(:?\d{2})?)?$/i;
 const ISO_DATETIME =
-	/^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+	/^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+
+/** A Luxon DateTime (from an expression such as {{ $now.plus(1, 'hour') }}) or a JavaScript Date. */
+function isDateTime(value: unknown): value is { toISO: () => string } | Date {
+	return (
+		value instanceof Date ||
+		(typeof value === 'object' &&
+			value !== null &&
+			typeof (value as { toISO?: unknown }).toISO === 'function')
+	);
+}
 
 function text(value: unknown): string {
 	if (value === undefined || value === null) return '';
-	if (typeof value === 'object' && 'toISO' in (value as object)) {
-		// A Luxon DateTime from an expression such as {{ $now.plus(1, 'hour') }}.
-		return String((value as { toISO: () => string }).toISO());
-	}
+	if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : value.toISOString();
+	if (isDateTime(value)) return String((value as { toISO: () => string }).toISO());
 	return String(value).trim();
+}
+
+/**
+ * Why a value an expression gave is not one to send, when it is an object, a list or a yes/no:
+ * sent as text it would become "[object Object]" or "Bob,Smith", and a real call would be placed
+ * with it. Text and numbers are values; a date and time is one where a date is wanted.
+ */
+function notAValue(value: unknown, kind: FieldKind): string | undefined {
+	if (value === undefined || value === null) return undefined;
+	if (typeof value === 'string' || typeof value === 'number') return undefined;
+	if (kind === 'datetime' && isDateTime(value)) return undefined;
+	const what = Array.isArray(value)
+		? 'a list'
+		: typeof value === 'object'
+			? 'an object'
+			: typeof value === 'boolean'
+				? `the boolean ${String(value)}`
+				: `a ${typeof value}`;
+	return `is ${what}, not a single value; point the expression at one field, like {{ $json.contact.name }}`;
 }
 
 function quoted(value: unknown): string {
@@ -33,18 +62,26 @@ function formatOffset(minutes: number): string {
 	return `${sign}${pad(Math.abs(minutes) / 60)}:${pad(Math.abs(minutes) % 60)}`;
 }
 
+/** One formatter per zone: Calling Hours reads a zone's offset thousands of times per item. */
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** Minutes east of UTC in `timezone` at the instant `utcMs`. */
-function zoneOffsetMinutes(timezone: string, utcMs: number): number {
-	const parts = new Intl.DateTimeFormat('en-US', {
-		timeZone: timezone,
-		hourCycle: 'h23',
-		year: 'numeric',
-		month: '2-digit',
-		day: '2-digit',
-		hour: '2-digit',
-		minute: '2-digit',
-		second: '2-digit',
-	}).formatToParts(new Date(utcMs));
+export function zoneOffsetMinutes(timezone: string, utcMs: number): number {
+	let format = zoneFormats.get(timezone);
+	if (!format) {
+		format = new Intl.DateTimeFormat('en-US', {
+			timeZone: timezone,
+			hourCycle: 'h23',
+			year: 'numeric',
+			month: '2-digit',
+			day: '2-digit',
+			hour: '2-digit',
+			minute: '2-digit',
+			second: '2-digit',
+		});
+		zoneFormats.set(timezone, format);
+	}
+	const parts = format.formatToParts(new Date(utcMs));
 	const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
 	const asUtc = Date.UTC(
 		get('year'),
@@ -71,7 +108,7 @@ export function formatInZone(utcMs: number, timezone: string): string {
 function parseDatetime(raw: string, timezone: string): string | undefined {
 	const match = ISO_DATETIME.exec(raw);
 	if (!match) return undefined;
-	const [, y, mo, d, h = '00', mi = '00', s = '00', , zone] = match;
+	const [, y, mo, d, h, mi, s = '00', , zone] = match;
 	const fields = [Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s)];
 	const wallClockMs = Date.UTC(
 		fields[0],
@@ -117,17 +154,33 @@ export type FieldKind =
 	| 'datetime'
 	| 'positiveNumber'
 	| 'positiveInteger'
-	| 'httpUrl';
+	| 'httpUrl'
+	| 'timeoutSeconds'
+	| 'waitSeconds';
 
-/** A number typed or computed as text counts; an empty value is not zero. */
+/** The longest Timeout: an hour (a longer one overflows timers and holds an execution for days). */
+export const MAX_TIMEOUT_SECONDS = 3600;
+/** The longest Max Wait for Rate Limit and Max Wait When Busy: a day. */
+export const MAX_WAIT_SECONDS = 86_400;
+
+/** Plain decimal notation: 10, 2.5, .5 (not 0x10, 1e3, Infinity or 0b1, which Number() takes). */
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+
+/** A number typed or computed as decimal text counts; an empty value is not zero. */
 function asNumber(value: unknown): number {
 	if (typeof value === 'number') return value;
 	const raw = text(value);
-	return raw === '' ? NaN : Number(raw);
+	return DECIMAL.test(raw) ? Number(raw) : NaN;
 }
 
 export const checks: Record<FieldKind, Check> = {
-	id: (value) => (text(value) ? { value: text(value) } : { problem: 'is empty; give an id' }),
+	id: (value) => {
+		const id = text(value);
+		if (!id) return { problem: 'is empty; give an id' };
+		// A path segment of dots is dropped by URL normalisation: GET /v1/calls/.. reads the list.
+		if (/^\.+$/.test(id)) return { problem: `${quoted(value)} is not an id` };
+		return { value: id };
+	},
 
 	text: (value) => (text(value) ? { value: text(value) } : { problem: 'is empty' }),
 
@@ -149,6 +202,12 @@ export const checks: Record<FieldKind, Check> = {
 	datetime: (value, timezone) => {
 		const raw = text(value);
 		if (!raw) return { value: formatInZone(Date.now(), timezone) };
+		if (DATE_ONLY.test(raw)) {
+			// A sheet's date column: midnight is almost never the time meant for a phone call.
+			return {
+				problem: `${quoted(value)} has no time of day; give the time too, like ${raw.slice(0, 10)}T14:30:00+02:00`,
+			};
+		}
 		const parsed = parseDatetime(raw, timezone);
 		return parsed
 			? { value: parsed }
@@ -169,6 +228,22 @@ export const checks: Record<FieldKind, Check> = {
 		return Number.isInteger(number) && number > 0
 			? { value: number }
 			: { problem: `${quoted(value)} is not a whole number of 1 or more` };
+	},
+
+	timeoutSeconds: (value) => {
+		const number = asNumber(value);
+		return Number.isFinite(number) && number > 0 && number <= MAX_TIMEOUT_SECONDS
+			? { value: number }
+			: {
+					problem: `${quoted(value)} is not a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS}`,
+				};
+	},
+
+	waitSeconds: (value) => {
+		const number = asNumber(value);
+		return Number.isFinite(number) && number >= 0 && number <= MAX_WAIT_SECONDS
+			? { value: number }
+			: { problem: `${quoted(value)} is not a number of seconds from 0 to ${MAX_WAIT_SECONDS}` };
 	},
 
 	httpUrl: (value) => {
@@ -232,15 +307,43 @@ export function readFields<T extends IDataObject>(
 	itemIndex: number,
 	fields: Field[],
 ): T {
-	const timezone = ctx.getTimezone();
 	const values: IDataObject = {};
 	for (const field of fields) {
 		const raw = readRaw(ctx, itemIndex, field.parameter);
 		const key = field.parameter.split('.').pop()!;
+		const notValue = notAValue(raw, field.kind);
+		if (notValue) throw invalidField(ctx, itemIndex, field.label, notValue);
 		if (field.optional && text(raw) === '') continue;
-		const result = checks[field.kind](raw, timezone);
+		// Only a date needs the workflow's timezone.
+		const result = checks[field.kind](raw, field.kind === 'datetime' ? ctx.getTimezone() : 'UTC');
 		if ('problem' in result) throw invalidField(ctx, itemIndex, field.label, result.problem);
 		values[key] = result.value as IDataObject[string];
 	}
 	return values as T;
+}
+
+/**
+ * The Options of one item (Timeout, Max Wait for Rate Limit, Max Wait When Busy), checked like
+ * fields: a value from an expression that is not a number in range fails the item before anything
+ * is sent, instead of meaning "no limit" (NaN) or firing at once (a timer past 2^31 ms).
+ */
+export function readTransportSettings(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+): Partial<Record<'timeout' | 'maxRateLimitWait' | 'maxBusyWait', number>> {
+	return readFields(ctx, itemIndex, [
+		{ parameter: 'options.timeout', label: 'Timeout', kind: 'timeoutSeconds', optional: true },
+		{
+			parameter: 'options.maxRateLimitWait',
+			label: 'Max Wait for Rate Limit',
+			kind: 'waitSeconds',
+			optional: true,
+		},
+		{
+			parameter: 'options.maxBusyWait',
+			label: 'Max Wait When Busy',
+			kind: 'waitSeconds',
+			optional: true,
+		},
+	]);
 }

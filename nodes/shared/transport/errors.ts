@@ -58,6 +58,8 @@ export class RequestErrors {
 		private readonly scope: RequestScope,
 		private readonly settings: TransportSettings,
 		private readonly redact: (text: string) => string,
+		/** Whether the user can stop the wait (an execution), or not (the editor's lists, activation). */
+		private readonly cancellable = true,
 	) {
 		this.what = describeRequest(request);
 		this.isRead = request.method === 'GET';
@@ -76,20 +78,53 @@ export class RequestErrors {
 		);
 	}
 
-	rateLimitExhausted(): AwazApiError {
+	/**
+	 * The rate limit did not free up within the allowance, or (`tries`) Awaz refused the request
+	 * that many times, the most it is sent.
+	 */
+	rateLimitExhausted(tries?: number): AwazApiError {
+		const option = 'Max Wait for Rate Limit';
+		const allowedS = this.settings.maxRateLimitWait;
 		return this.error(
-			`The Awaz rate limit did not free up within ${this.settings.maxRateLimitWait} s`,
-			'Awaz allows 100 requests per minute per API key, and other workflows or apps are using the same key. Nothing was sent for this item. Allow a longer wait under Options → Max Wait for Rate Limit, or use a separate API key.',
+			tries
+				? `The Awaz rate limit did not free up after ${tries} tries`
+				: `The Awaz rate limit did not free up within ${allowedS} s`,
+			'Awaz allows 100 requests per minute per API key, and other workflows or apps are using the same key. Nothing was sent for this item. ' +
+				(this.remedyWithoutOptions(allowedS) ??
+					(tries
+						? this.remedyAfterTries(tries, option, allowedS)
+						: `Allow a longer wait under Options → ${option}, or use a separate API key.`)),
 			429,
 		);
 	}
 
-	stillBusy(waitedMs: number): AwazApiError {
+	/** Awaz stayed busy (503) through the allowance, or (`tries`) for as many tries as a request gets. */
+	stillBusy(waitedMs: number, tries?: number): AwazApiError {
+		const option = 'Max Wait When Busy';
+		const allowedS = this.settings.maxBusyWait;
+		const waitedS = Math.round(waitedMs / 1000);
 		return this.error(
-			`Awaz is busy (503 high traffic) and still was after ${Math.round(waitedMs / 1000)} s of retrying`,
-			`Awaz asks clients to wait and retry when it answers 503. ${this.what} was not carried out. Run the workflow again later, or allow a longer wait under Options → Max Wait When Busy (now ${this.settings.maxBusyWait} s).`,
+			tries
+				? `Awaz is busy (503 high traffic) and still was after ${tries} tries (${waitedS} s of waiting)`
+				: `Awaz is busy (503 high traffic) and still was after ${waitedS} s of retrying`,
+			`Awaz asks clients to wait and retry when it answers 503. ${this.what} was not carried out. ` +
+				(this.remedyWithoutOptions(allowedS) ??
+					(tries
+						? this.remedyAfterTries(tries, option, allowedS)
+						: `Run the workflow again later, or allow a longer wait under Options → ${option} (now ${allowedS} s).`)),
 			503,
 		);
+	}
+
+	/** Where nobody can stop a wait, it is short and no option lengthens it: what to do then. */
+	private remedyWithoutOptions(allowedS: number): string | undefined {
+		if (this.cancellable) return undefined;
+		return `Lists in the editor and a trigger's activation wait at most ${allowedS} s, as nobody can stop them there: try again in a minute.`;
+	}
+
+	/** A request refused as often as one is sent: a longer wait would not have helped. */
+	private remedyAfterTries(tries: number, option: string, allowedS: number): string {
+		return `A request is sent at most ${tries} times while Awaz answers 429 or 503, and waits at most Options → ${option} (now ${allowedS} s) in all. Run the workflow again later.`;
 	}
 
 	network(timedOut: boolean, code: string): AwazApiError {
@@ -114,7 +149,8 @@ export class RequestErrors {
 	notJson(status: number, body: unknown): AwazApiError {
 		return this.error(
 			`Awaz answered ${this.what} with a response that is not valid JSON`,
-			`The response started with: ${String(body).slice(0, 120)}`,
+			// Blotted out before the cut, which could otherwise leave part of the key in sight.
+			`The response started with: ${this.redact(String(body)).slice(0, 120)}`,
 			status,
 		);
 	}
@@ -144,7 +180,7 @@ export class RequestErrors {
 			case status >= 400 && status < 500:
 				return this.error(
 					`Awaz refused ${this.what} (${status})${said ? `: ${said}` : ''}`,
-					'Check the values this item sends. Nothing was changed in Awaz.',
+					'Check the values this item sends. Nothing was changed in Awaz for this item.',
 					status,
 				);
 			default:

@@ -1,12 +1,13 @@
 import type { AwazContext } from './connection';
 import { connectionOf } from './connection';
 import { RateLimitGate } from './rateLimit';
+import type { KeyWindow } from './share';
 
 /**
- * What Awaz last said the node's API key may send a minute (`X-RateLimit-Limit`), for spreading
- * requests that are not urgent over a share of it; the reader answers undefined until Awaz has said.
+ * What Awaz last said about the node's API key (`X-RateLimit-Limit`, `-Remaining`, `-Reset`), for
+ * spreading requests that are not urgent over a share of it; empty until Awaz has said.
  */
-export async function keyLimitReader(ctx: AwazContext): Promise<() => number | undefined> {
+export async function keyWindowReader(ctx: AwazContext): Promise<() => KeyWindow> {
 	const gate = new RateLimitGate((await connectionOf(ctx)).gateKey);
-	return () => gate.limit();
+	return () => gate.window();
 }

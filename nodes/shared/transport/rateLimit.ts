@@ -18,16 +18,35 @@ interface WindowState {
 	inFlight: number;
 	/** The sequence number of the last request started. */
 	lastSeq: number;
+	/**
+	 * The request sent to learn whether a window that had none left has reopened, while it has no
+	 * answer yet (its sequence number).
+	 */
+	probeSeq?: number;
 	clock: ServerClock;
 }
 
 /** Landing a hair after the reset instant keeps a request from falling into the old window. */
 export const RESET_MARGIN_MS = 25;
 /**
- * The documented window is one minute: a reset further away than that means clocks disagree, so
- * wait at most a window and let the server say again.
+ * The documented window is one minute: a reset further away than that (a year ahead, milliseconds
+ * read as seconds) cannot be right, so it is taken as at most a window from the answer that named
+ * it; then one request asks again.
  */
 export const MAX_WINDOW_WAIT_MS = 61_000;
+/**
+ * The shortest hold: a server that names a reset a few milliseconds ahead, again and again, or a
+ * request waiting for another's answer, is not spun around in a tight loop.
+ */
+export const SHORTEST_HOLD_MS = 250;
+/**
+ * A `Date` header further than this from our clock is not believed. Servers on the internet keep
+ * their clocks within seconds, and protocols that depend on it (Kerberos allows 5 minutes) fail
+ * beyond a few minutes; a Date off by more is a bug (local time sent as GMT is off by at least an
+ * hour, a cached or made-up header by anything), and reading resets through it would misplace
+ * every one of them by as much.
+ */
+export const PLAUSIBLE_CLOCK_OFFSET_MS = 10 * 60_000;
 /** Sleep in slices so that a cancelled execution stops waiting promptly. */
 const SLEEP_SLICE_MS = 1000;
 /** How many recent answers the server's clock is read from. */
@@ -55,7 +74,10 @@ export class ServerClock {
 	private readonly samples: Array<{ atLeast: number; below: number }> = [];
 
 	observe(dateMs: number, sentAtMs: number, receivedAtMs: number): void {
-		this.samples.push({ atLeast: dateMs - receivedAtMs, below: dateMs + 1000 - sentAtMs });
+		const atLeast = dateMs - receivedAtMs;
+		const below = dateMs + 1000 - sentAtMs;
+		if (atLeast > PLAUSIBLE_CLOCK_OFFSET_MS || below < -PLAUSIBLE_CLOCK_OFFSET_MS) return;
+		this.samples.push({ atLeast, below });
 		if (this.samples.length > CLOCK_SAMPLES) this.samples.shift();
 	}
 
@@ -82,10 +104,20 @@ export interface RateLimitHeaders {
 	resetAtMs?: number;
 }
 
+/** A header's value as text, under the first of its `spellings` present; the first of a list. */
+function headerValue(headers: Record<string, unknown>, ...spellings: string[]): string | undefined {
+	for (const name of spellings) {
+		const raw = headers[name];
+		const value: unknown = Array.isArray(raw) ? raw[0] : raw;
+		if (value !== undefined && value !== null) return String(value).trim();
+	}
+	return undefined;
+}
+
+/** A header's value as a number (names lower-case, as n8n hands headers over). */
 function headerNumber(headers: Record<string, unknown>, name: string): number | undefined {
-	const raw = headers[name] ?? headers[name.toLowerCase()];
-	const value = Array.isArray(raw) ? raw[0] : raw;
-	if (value === undefined || value === null || value === '') return undefined;
+	const value = headerValue(headers, name);
+	if (!value) return undefined;
 	const parsed = Number(value);
 	return Number.isFinite(parsed) ? parsed : undefined;
 }
@@ -121,9 +153,8 @@ export function readRateLimitHeaders(
 
 /** The `Date` header (when the server made the answer, by its clock), in epoch milliseconds. */
 export function readServerDate(headers: Record<string, unknown> = {}): number | undefined {
-	const raw = headers.date ?? headers.Date;
-	const value = Array.isArray(raw) ? raw[0] : raw;
-	if (typeof value !== 'string') return undefined;
+	const value = headerValue(headers, 'date', 'Date');
+	if (!value) return undefined;
 	const parsed = Date.parse(value);
 	return Number.isNaN(parsed) ? undefined : parsed;
 }
@@ -137,8 +168,7 @@ export function readRetryAfterMs(
 	now = Date.now(),
 	serverOffsetMs = 0,
 ) {
-	const raw = headers['retry-after'] ?? headers['Retry-After'];
-	const value = String(Array.isArray(raw) ? raw[0] : (raw ?? '')).trim();
+	const value = headerValue(headers, 'retry-after', 'Retry-After');
 	if (!value) return undefined;
 	if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
 	const date = Date.parse(value);
@@ -174,15 +204,19 @@ export class RateLimitGate {
 
 	/**
 	 * How long to hold the next request back: until the window resets when the server said none
-	 * are left (counting our own requests still in flight), otherwise not at all.
+	 * are left (counting our own requests still in flight), otherwise not at all. Once that reset
+	 * has passed, what the server said is stale: one request goes to learn whether the new window
+	 * has room, and the others wait for its answer.
 	 */
 	delayBeforeNextRequest(now = Date.now()): number {
-		const { remaining, resetAtMs, inFlight } = this.state;
+		const { remaining, resetAtMs, inFlight, probeSeq } = this.state;
 		if (remaining === undefined || resetAtMs === undefined) return 0;
-		if (now >= resetAtMs) return 0;
-		return remaining - inFlight > 0
-			? 0
-			: Math.min(resetAtMs - now + RESET_MARGIN_MS, MAX_WINDOW_WAIT_MS);
+		if (now < resetAtMs) {
+			if (remaining - inFlight > 0) return 0;
+			return Math.max(SHORTEST_HOLD_MS, resetAtMs - now + RESET_MARGIN_MS);
+		}
+		if (remaining > 0 || probeSeq === undefined) return 0;
+		return SHORTEST_HOLD_MS;
 	}
 
 	/**
@@ -193,6 +227,12 @@ export class RateLimitGate {
 		return this.state.limit;
 	}
 
+	/** The window as the latest answers left it: the limit, what is left of it and when it resets. */
+	window(): { limit?: number; remaining?: number; resetAtMs?: number } {
+		const { limit, remaining, resetAtMs } = this.state;
+		return { limit, remaining, resetAtMs };
+	}
+
 	/** The server's clock minus ours, as used to read its reset instants (0 until it differs). */
 	get serverOffsetMs(): number {
 		return this.state.clock.offsetMs;
@@ -200,8 +240,12 @@ export class RateLimitGate {
 
 	/** A request is about to be sent: hand its ticket back to `finished` with the answer. */
 	started(now = Date.now()): Ticket {
-		this.state.inFlight++;
-		return { seq: ++this.state.lastSeq, sentAtMs: now };
+		const state = this.state;
+		state.inFlight++;
+		const seq = ++state.lastSeq;
+		const reopened = state.resetAtMs !== undefined && now >= state.resetAtMs;
+		if (reopened && state.remaining === 0 && state.probeSeq === undefined) state.probeSeq = seq;
+		return { seq, sentAtMs: now };
 	}
 
 	/**
@@ -214,21 +258,28 @@ export class RateLimitGate {
 	finished(ticket: Ticket, headers: Record<string, unknown> = {}, now = Date.now()): void {
 		const state = this.state;
 		state.inFlight = Math.max(0, state.inFlight - 1);
+		const probe = ticket.seq === state.probeSeq;
+		if (probe) state.probeSeq = undefined;
 		const date = readServerDate(headers);
 		if (date !== undefined) state.clock.observe(date, ticket.sentAtMs, now);
-		const { limit, remaining, resetAtMs } = readRateLimitHeaders(
-			headers,
-			now,
-			state.clock.offsetMs,
-		);
+		const read = readRateLimitHeaders(headers, now, state.clock.offsetMs);
+		const { limit, remaining } = read;
+		// A reset more than a window ahead cannot be right: at most a window from this answer.
+		const resetAtMs =
+			read.resetAtMs === undefined ? undefined : Math.min(read.resetAtMs, now + MAX_WINDOW_WAIT_MS);
 		if (limit !== undefined && ticket.seq > state.limitSeq) {
 			state.limit = limit;
 			state.limitSeq = ticket.seq;
 		}
-		if (remaining === undefined || resetAtMs === undefined) return;
+		if (remaining === undefined || resetAtMs === undefined) {
+			// The probe's answer says nothing about the window: what was said before is forgotten.
+			if (probe) state.remaining = undefined;
+			return;
+		}
 		const resetNamed = headerNumber(headers, 'x-ratelimit-reset');
-		if (resetNamed === state.resetNamed && state.remaining !== undefined) {
-			// Same window, whatever the order: the lowest count the server reported is the truest.
+		if (!probe && resetNamed === state.resetNamed && state.remaining !== undefined) {
+			// Same window, whatever the order: the lowest count the server reported is the truest
+			// (except for the probe's: it was sent to replace a count gone stale).
 			state.remaining = Math.min(state.remaining, remaining);
 			if (ticket.seq > state.appliedSeq) {
 				state.resetAtMs = resetAtMs; // read with the latest view of the server's clock

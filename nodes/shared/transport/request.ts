@@ -15,30 +15,52 @@ import {
 } from './rateLimit';
 import type { Attempt } from './send';
 import { sendOnce } from './send';
-import type { AwazRequest, RequestScope } from './types';
-import { DEFAULT_SETTINGS, describeRequest } from './types';
+import type { AwazRequest, RequestScope, TransportSettings } from './types';
+import { describeRequest, settingsOf, UNCANCELLABLE_WAITS } from './types';
 
 const TRANSIENT_STATUSES = [500, 502, 504];
 /** A wait this long is worth a line in n8n's log, so a slow run does not look hung. */
 const LOGGED_WAIT_MS = 5000;
+/** The longest a 503's Retry-After is honoured (Awaz's documentation asks for 5 minutes). */
+const MAX_BUSY_RETRY_AFTER_MS = MAX_BACKOFF_MS * 5;
 
 /**
- * How long to wait after a 429: until the window resets if Awaz says when (its instants read with
- * `serverOffsetMs`, the server's clock minus ours), else (or when that reset has passed by our
- * clock) for its Retry-After, else the backoff.
+ * How long Awaz asks to wait after a 429: until the window resets if it says when (its instants
+ * read with `serverOffsetMs`, the server's clock minus ours), else (or when that reset has passed
+ * by our clock) for its Retry-After; at most a window; 0 when it names no time.
  */
 export function rateLimitedDelay(
 	headers: Record<string, unknown>,
-	backoffMs: number,
 	now = Date.now(),
 	serverOffsetMs = 0,
-): { delayMs: number; usedBackoff: boolean } {
+): number {
 	const { resetAtMs } = readRateLimitHeaders(headers, now, serverOffsetMs);
 	const byReset = resetAtMs !== undefined ? resetAtMs - now + RESET_MARGIN_MS : 0;
 	const untilReset = byReset > 0 ? byReset : (readRetryAfterMs(headers, now, serverOffsetMs) ?? 0);
-	if (untilReset > 0)
-		return { delayMs: Math.min(untilReset, MAX_WINDOW_WAIT_MS), usedBackoff: false };
-	return { delayMs: backoffMs, usedBackoff: true };
+	return Math.min(untilReset, MAX_WINDOW_WAIT_MS);
+}
+
+/** How long Awaz asks to wait after a 503 (its Retry-After), at most five minutes; 0 when it names no time. */
+function busyDelay(headers: Record<string, unknown>, now: number, serverOffsetMs: number): number {
+	return Math.min(readRetryAfterMs(headers, now, serverOffsetMs) ?? 0, MAX_BUSY_RETRY_AFTER_MS);
+}
+
+/**
+ * The request's settings. A context without a cancel signal (the editor's lists, a trigger's
+ * activation) waits no longer than UNCANCELLABLE_WAITS, whatever it asked for.
+ */
+function settingsFor(ctx: AwazContext, scope: RequestScope): TransportSettings {
+	const settings = settingsOf(scope);
+	if (isCancellable(ctx)) return settings;
+	return {
+		...settings,
+		maxRateLimitWait: Math.min(settings.maxRateLimitWait, UNCANCELLABLE_WAITS.maxRateLimitWait),
+		maxBusyWait: Math.min(settings.maxBusyWait, UNCANCELLABLE_WAITS.maxBusyWait),
+	};
+}
+
+function isCancellable(ctx: AwazContext): boolean {
+	return 'getExecutionCancelSignal' in ctx;
 }
 
 /** Whether an attempt at a read failed in a way that another try may mend. */
@@ -57,11 +79,12 @@ export async function awazApiRequest(
 	request: AwazRequest,
 	scope: RequestScope = {},
 ): Promise<unknown> {
-	const settings = { ...DEFAULT_SETTINGS, ...scope.settings };
-	const { baseUrl, gateKey, redact } = await connectionOf(this);
+	const settings = settingsFor(this, scope);
+	const { baseUrl, gateKey, redact, redactAnswer } = await connectionOf(this);
 	const gate = new RateLimitGate(gateKey);
 	const budget = new RetryBudget(settings);
-	const errors = new RequestErrors(this, request, scope, settings, redact);
+	const cancellable = isCancellable(this);
+	const errors = new RequestErrors(this, request, scope, settings, redact, cancellable);
 	const signal = 'getExecutionCancelSignal' in this ? this.getExecutionCancelSignal() : undefined;
 	const pause = async (ms: number, reason: string) => {
 		if (ms >= LOGGED_WAIT_MS) {
@@ -99,38 +122,37 @@ export async function awazApiRequest(
 		const response: IN8nHttpFullResponse = attempt.response!;
 		const status = response.statusCode;
 
-		if (status === 429) {
-			const { delayMs, usedBackoff } = rateLimitedDelay(
+		if (status === 429 || status === 503) {
+			const busy = status === 503;
+			const allowance = busy ? budget.busy : budget.rateLimit;
+			const asked = (busy ? busyDelay : rateLimitedDelay)(
 				response.headers,
-				budget.rateLimit.backoffMs,
 				Date.now(),
 				gate.serverOffsetMs,
 			);
-			if (usedBackoff) budget.rateLimit.growBackoff();
-			if (!budget.rateLimit.spend(delayMs)) throw errors.rateLimitExhausted();
-			await pause(delayMs, 'Awaz answered 429 Too Many Requests');
+			const delayMs = allowance.nextWait(asked);
+			const refusedTries = budget.refusedAgain() ? undefined : budget.refusedTries;
+			if (refusedTries !== undefined || !allowance.spend(delayMs)) {
+				throw busy
+					? errors.stillBusy(allowance.waitedMs, refusedTries)
+					: errors.rateLimitExhausted(refusedTries);
+			}
+			const reason = busy
+				? 'Awaz answered 503 (high traffic)'
+				: 'Awaz answered 429 Too Many Requests';
+			await pause(delayMs, reason);
 			continue;
 		}
 
-		if (status === 503) {
-			const delayMs = Math.min(
-				readRetryAfterMs(response.headers, Date.now(), gate.serverOffsetMs) ??
-					budget.busy.backoffMs,
-				MAX_BACKOFF_MS * 5,
-			);
-			if (!budget.busy.spend(delayMs)) throw errors.stillBusy(budget.busy.waitedMs);
-			budget.busy.growBackoff();
-			await pause(delayMs, 'Awaz answered 503 (high traffic)');
-			continue;
-		}
-
-		const { body, malformed } = parseBody(response);
+		// Whatever echoed the key back (a proxy, a wrong Base URL), nothing hands it on from here.
+		const parsed = parseBody(response);
+		const body = redactAnswer(parsed.body);
 		if (status >= 200 && status < 300) {
-			if (!malformed) return body;
+			if (!parsed.malformed) return body;
 			// A write Awaz accepted is done, whatever its answer looks like: hand the text on.
 			if (request.method !== 'GET') {
 				this.logger.warn(`Awaz: ${describeRequest(request)} succeeded but its answer is not JSON`);
-				return redact(String(body));
+				return String(body);
 			}
 			throw errors.notJson(status, body);
 		}

@@ -24,11 +24,33 @@ export const DEFAULT_SETTINGS: TransportSettings = {
 	maxBusyWait: 300,
 };
 
+/**
+ * The editor's lists and a trigger's activation keep someone waiting who cannot stop the wait (n8n
+ * gives those contexts no cancel signal): they wait half a minute at most in all.
+ */
+export const UNCANCELLABLE_WAITS: Pick<TransportSettings, 'maxRateLimitWait' | 'maxBusyWait'> = {
+	maxRateLimitWait: 20,
+	maxBusyWait: 10,
+};
+
 export interface RequestScope {
 	itemIndex?: number;
 	settings?: Partial<TransportSettings>;
 	/** The message for a 404, in the words of the thing that was looked up. */
 	notFoundMessage?: string;
+	/** Upper bounds on the settings for this request (a read that must be over by a deadline). */
+	ceiling?: Partial<TransportSettings>;
+}
+
+/** The settings of one request: the defaults, the node's Options, then the scope's ceiling. */
+export function settingsOf(scope: RequestScope): TransportSettings {
+	const settings = { ...DEFAULT_SETTINGS, ...scope.settings };
+	for (const [key, most] of Object.entries(scope.ceiling ?? {}) as Array<
+		[keyof TransportSettings, number]
+	>) {
+		settings[key] = Math.min(settings[key], most);
+	}
+	return settings;
 }
 
 export function describeRequest(request: AwazRequest): string {

@@ -32,6 +32,8 @@ const DOCUMENTED = [
 	'call.get',
 	'call.getAll',
 	'call.schedule',
+	'call.scheduleAndWait',
+	'call.waitForOutcome',
 	'subscription.create',
 	'subscription.delete',
 	'subscription.getAll',

@@ -1,10 +1,15 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { CALLS_PATH } from '../../../shared/endpoints';
+import {
+	callingHoursField,
+	placeInCallingHours,
+	readCallingHours,
+} from '../../helpers/callingHours';
 import { idLocator, phoneNumberField } from '../../helpers/descriptions';
 import { readFields } from '../../helpers/validation';
 import type { AwazOperation } from '../operation';
-import { ONE_AT_A_TIME_WRITE } from '../operation';
+import { PLACES_CALLS } from '../operation';
 import { showFor } from '../common';
 
 const show = showFor('call', 'schedule');
@@ -17,8 +22,13 @@ type ScheduleValues = {
 	datetime: string;
 };
 
-export const schedule: AwazOperation = {
-	traits: ONE_AT_A_TIME_WRITE,
+/** What Schedule works out for a second phase: when the call is due (epoch ms). */
+export interface SchedulePayload {
+	dueAtMs: number;
+}
+
+export const schedule: AwazOperation<SchedulePayload> = {
+	traits: PLACES_CALLS,
 	description: [
 		{
 			...idLocator({
@@ -61,6 +71,7 @@ export const schedule: AwazOperation = {
 				"When to place the call (ISO 8601). Leave empty to call now. A time without an offset is taken in the workflow's timezone.",
 			displayOptions: show,
 		},
+		{ ...callingHoursField, displayOptions: show },
 	],
 	plan(this: IExecuteFunctions, itemIndex) {
 		const values = readFields<ScheduleValues>(this, itemIndex, [
@@ -70,6 +81,12 @@ export const schedule: AwazOperation = {
 			{ parameter: 'phone', label: 'Phone Number', kind: 'phone' },
 			{ parameter: 'datetime', label: 'Date and Time', kind: 'datetime' },
 		]);
+		// Calling Hours: the Date and Time (or now) checked, and moved, in the contact's time zone.
+		const callingHours = readCallingHours(this, itemIndex);
+		const placed =
+			callingHours &&
+			placeInCallingHours(this, itemIndex, callingHours, values.phone, values.datetime, Date.now());
+		if (placed) values.datetime = placed.datetime;
 		const body = {
 			agent: values.agentId,
 			name: values.name,
@@ -77,16 +94,13 @@ export const schedule: AwazOperation = {
 			from: values.fromPhoneId,
 			datetime: values.datetime,
 		};
-		const request = { method: 'POST' as const, path: CALLS_PATH, body };
-		const callNow = String(this.getNodeParameter('datetime', itemIndex, '') ?? '').trim() === '';
 		return {
 			kind: 'single',
-			request,
+			request: { method: 'POST', path: CALLS_PATH, body },
 			whenNoBody: { scheduled: true, ...body },
-			// "Now" is a new time on every try: a retry of the same item is still the same call.
-			memoKey: JSON.stringify(
-				callNow ? { ...request, body: { ...body, datetime: 'now' } } : request,
-			),
+			// The output says what Calling Hours did: the zones, the time asked for and scheduled.
+			...(placed ? { annotate: { callingHours: placed.report } } : {}),
+			payload: { dueAtMs: placed?.dueAtMs ?? Date.parse(values.datetime) },
 		};
 	},
 };

@@ -1,24 +1,20 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import type { AwazOperation, Plan } from '../operation';
-import { ONE_AT_A_TIME_WRITE } from '../operation';
+import type { AwazOperation } from '../operation';
+import { PLACES_CALLS } from '../operation';
 import { showFor } from '../common';
 import { schedule } from './schedule.operation';
-import { readWaitSettings, waitFields, waitPhase } from './waitForStatus';
-
-/** When a planned call is due (epoch ms), from the Date and Time it sends: now when empty or past. */
-function dueAtOf(plan: Plan, now: number): number {
-	const due = Date.parse(String(plan.request.body?.datetime ?? ''));
-	return Number.isNaN(due) ? now : Math.max(now, due);
-}
+import type { CallWait } from './waitFields';
+import { readWaitSettings, waitFields } from './waitFields';
+import { waitPhase } from './waitPhase';
 
 /**
  * Call → Schedule and Wait for Outcome: Schedule's fields, pre-flight, pacing and Retry On Fail
  * memo (a retry hands back the calls already scheduled instead of placing them again), then a
- * second phase that waits for all the calls at once.
+ * second phase that waits for all the calls at once, with what each item's plan worked out.
  */
-export const scheduleAndWait: AwazOperation = {
-	traits: ONE_AT_A_TIME_WRITE,
+export const scheduleAndWait: AwazOperation<CallWait> = {
+	traits: PLACES_CALLS,
 	description: [
 		...schedule.description.map((field) => ({
 			...field,
@@ -26,19 +22,18 @@ export const scheduleAndWait: AwazOperation = {
 		})),
 		...waitFields(
 			'scheduleAndWait',
-			'counted from when the call is due (now, or its Date and Time)',
+			'counted from when the call is due (now, or its Date and Time, or the time Calling Hours moved it to)',
 		),
 	],
 	plan(this: IExecuteFunctions, itemIndex) {
-		const plan = schedule.plan.call(this, itemIndex);
+		const { payload, ...plan } = schedule.plan.call(this, itemIndex);
 		const now = Date.now();
-		readWaitSettings(this, itemIndex, (dueAtOf(plan, now) - now) / 60_000);
-		return plan;
+		// A time already past (a Date and Time left empty is "now") is due when the wait starts.
+		const dueAtMs = Math.max(now, payload?.dueAtMs ?? now);
+		const settings = readWaitSettings(this, itemIndex, (dueAtMs - now) / 60_000);
+		return { ...plan, payload: { dueAtMs, settings } };
 	},
-	async afterItems(results, tools) {
-		// The second phase gets results, not plans: read the item's Date and Time again.
-		return await waitPhase(this, results, tools, (itemIndex, now) =>
-			dueAtOf(schedule.plan.call(this, itemIndex), now),
-		);
+	async afterItems(results, tools, payloads) {
+		return await waitPhase(this, results, tools, payloads);
 	},
 };
