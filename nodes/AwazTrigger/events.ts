@@ -52,10 +52,12 @@ export const ANSWERS = {
 	awazUnavailable: {
 		status: 503,
 		text: 'Awaz could not be asked about the call (Verify With Awaz). Nothing was started; send the event again later.',
+		// A rate-limit window (Awaz's is a minute) has passed by then.
+		headers: { 'retry-after': '60' },
 	},
 } as const;
 
-type Answer = (typeof ANSWERS)[keyof typeof ANSWERS];
+type Answer = { status: number; text: string; headers?: Record<string, string> };
 
 /**
  * The header n8n puts on its own answer when the trigger starts a workflow (the webhook's
@@ -148,12 +150,13 @@ export function ignoredBecause(event: IDataObject, filter: SubscriptionFilter): 
 }
 
 /** Writes one of ANSWERS as plain text, and tells n8n that the answer has been sent. */
-function answer(ctx: IWebhookFunctions, { status, text }: Answer): IWebhookResponseData {
+function answer(ctx: IWebhookFunctions, { status, text, headers }: Answer): IWebhookResponseData {
 	const res = ctx.getResponseObject() as unknown as PlainResponse;
 	res
 		.writeHead(status, {
 			'content-type': ANSWER_CONTENT_TYPE,
 			'x-content-type-options': 'nosniff',
+			...headers,
 		})
 		.end(text);
 	return { noWebhookResponse: true };

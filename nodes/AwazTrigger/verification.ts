@@ -4,16 +4,20 @@ import { hasPassed } from '../shared/callStatuses';
 import { callPath } from '../shared/endpoints';
 import { agentIdOf } from '../shared/subscriptionFilter';
 import type { RequestScope } from '../shared/transport';
-import { awazApiRequest, sleepCancellable } from '../shared/transport';
+import { awazApiRequest, sleepCancellable, UNCANCELLABLE_WAITS } from '../shared/transport';
 
 /**
  * Verify With Awaz reads each event's call while Awaz waits for the answer, and a webhook has no
- * cancel signal: a read may wait for one rate-limit window at most (Awaz's is a minute), never for
- * a busy Awaz (503), and gives up after 10 s. Whatever cannot be read so is answered 503, for Awaz
- * to send the event again.
+ * cancel signal: a read waits for a free request as long as the transport lets a context without
+ * one wait (UNCANCELLABLE_WAITS), never for a busy Awaz (503), and gives up after 10 s. Whatever
+ * cannot be read so is answered 503, for Awaz to send the event again.
  */
 export const VERIFY_SCOPE: RequestScope = {
-	settings: { timeout: 10, maxRateLimitWait: 65, maxBusyWait: 0 },
+	settings: {
+		timeout: 10,
+		maxRateLimitWait: UNCANCELLABLE_WAITS.maxRateLimitWait,
+		maxBusyWait: 0,
+	},
 };
 
 /**

@@ -183,6 +183,7 @@ describe('Awaz Trigger: Verify With Awaz', () => {
 			]);
 
 			expect(seen).toMatchObject({ status: 503, body: UNAVAILABLE, contentType: PLAIN_TEXT });
+			expect(seen.headers['retry-after']).toBe('60');
 			expect(seen.execution).toBeUndefined();
 			// The first failure ends the delivery: the second event's call is not read.
 			expect(t.sb.requests).toHaveLength(requests);
@@ -196,5 +197,28 @@ describe('Awaz Trigger: Verify With Awaz', () => {
 
 		expect(items(seen)).toEqual([event]);
 		expect(t.sb.requests).toEqual([]);
+	});
+});
+
+describe('Awaz Trigger: Verify With Awaz when the key has no requests left', () => {
+	// A sandbox of its own: the transport keeps one rate-limit window per credential and Base URL.
+	const limited = useSandbox();
+
+	it('answers 503 with Retry-After, and starts nothing, rather than hold Awaz longer than a webhook may wait', async () => {
+		const windowMs = 600_000;
+		limited.sb.setRateLimit({ limit: 1, windowMs });
+		// The sandbox's clock a second into a window: the next request is free in almost 10 minutes.
+		limited.sb.setClockOffset(1000 - (Date.now() % windowMs));
+		const events = [
+			{ id: OUTCOME_CALL, status: 'outcome', agent: AGENT_ID },
+			{ id: String(limited.sb.state.calls[3].id), status: 'completed', agent: AGENT_ID },
+		];
+
+		const seen = await answerTo(limited.env, JSON.stringify(events), VERIFY);
+
+		expect(seen).toMatchObject({ status: 503, body: UNAVAILABLE, contentType: PLAIN_TEXT });
+		expect(seen.headers['retry-after']).toBe('60');
+		expect(seen.execution).toBeUndefined();
+		expect(limited.sb.requests[0]).toMatchObject({ path: callPath(OUTCOME_CALL), status: 200 });
 	});
 });
