@@ -43,6 +43,11 @@ const AWAZ_LIMIT = { limit: 100, windowMs: 60_000 };
 /** The verify round: a delivery may wait for the next rate-limit window, so longer bounds. */
 const VERIFY_REQUEST_TIMEOUT_MS = 150_000;
 const VERIFY_RECORD_WAIT_MS = 300_000;
+/**
+ * The trigger answers 503 (Retry-After: 60) when no request is free within the 20 s a webhook may
+ * wait: the verify round's sender then sends that event again, as Awaz would if it redelivers.
+ */
+const VERIFY_REDELIVERIES = 3;
 const CREDENTIAL = { id: 'awazSandboxCred1', name: 'Awaz sandbox' };
 
 const log = (...m) => console.error('[bench:trigger]', ...m);
@@ -160,26 +165,52 @@ function cpuMs(pid) {
 	}
 }
 
-/** POSTs every body to url, `concurrency` in flight; per-request status and latency. */
-async function burst(url, bodies, concurrency, timeoutMs = REQUEST_TIMEOUT_MS) {
+/**
+ * POSTs every body to url, `concurrency` in flight; per-body status and latency of its last send.
+ * With `redeliveries`, a body answered 503 is sent again after the answer's Retry-After (as a
+ * sender that redelivers would), at most that many times; `redelivered` counts its resends.
+ */
+async function burst(
+	url,
+	bodies,
+	concurrency,
+	{ timeoutMs = REQUEST_TIMEOUT_MS, redeliveries = 0 } = {},
+) {
 	const results = new Array(bodies.length);
-	let next = 0;
+	const queue = bodies.map((_, i) => ({ i, notBefore: 0, resends: 0 }));
+	let open = bodies.length;
+	async function send(i) {
+		const start = performance.now();
+		try {
+			const res = await fetch(url, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify(bodies[i]),
+				signal: AbortSignal.timeout(timeoutMs),
+			});
+			await res.arrayBuffer();
+			const retryAfterS = Number(res.headers.get('retry-after'));
+			return { status: res.status, ms: performance.now() - start, retryAfterS };
+		} catch (error) {
+			return { status: 0, error: error.message, ms: performance.now() - start };
+		}
+	}
 	async function worker() {
-		while (next < bodies.length) {
-			const i = next++;
-			const start = performance.now();
-			try {
-				const res = await fetch(url, {
-					method: 'POST',
-					headers: { 'content-type': 'application/json' },
-					body: JSON.stringify(bodies[i]),
-					signal: AbortSignal.timeout(timeoutMs),
-				});
-				await res.arrayBuffer();
-				results[i] = { status: res.status, ms: performance.now() - start };
-			} catch (error) {
-				results[i] = { status: 0, error: error.message, ms: performance.now() - start };
+		while (open > 0) {
+			const job = queue.shift();
+			if (!job) {
+				await sleep(100);
+				continue;
 			}
+			await sleep(Math.max(0, job.notBefore - Date.now()));
+			const { retryAfterS, ...result } = await send(job.i);
+			if (result.status === 503 && job.resends < redeliveries) {
+				const pauseMs = (Number.isFinite(retryAfterS) && retryAfterS > 0 ? retryAfterS : 60) * 1000;
+				queue.push({ i: job.i, notBefore: Date.now() + pauseMs, resends: job.resends + 1 });
+				continue;
+			}
+			results[job.i] = { ...result, redelivered: job.resends };
+			open--;
 		}
 	}
 	await Promise.all(Array.from({ length: concurrency }, worker));
@@ -210,7 +241,12 @@ async function runRound(
 	wf,
 	label,
 	n,
-	{ bodies: given, timeoutMs = REQUEST_TIMEOUT_MS, recordWaitMs = RECORD_WAIT_MS } = {},
+	{
+		bodies: given,
+		timeoutMs = REQUEST_TIMEOUT_MS,
+		recordWaitMs = RECORD_WAIT_MS,
+		redeliveries = 0,
+	} = {},
 ) {
 	const url = `${n8n.url}/webhook/${wf.path}`;
 	const markers = Array.from({ length: n }, (_, i) => `${label}-${i}`);
@@ -218,7 +254,7 @@ async function runRound(
 	const cpu0 = cpuMs(n8n.pid);
 	const t0 = Date.now();
 	const p0 = performance.now();
-	const answers = await burst(url, bodies, CONCURRENCY, timeoutMs);
+	const answers = await burst(url, bodies, CONCURRENCY, { timeoutMs, redeliveries });
 	const sendMs = performance.now() - p0;
 	// Poll until n8n has recorded n finished executions (bounded).
 	let recordedMs;
@@ -285,6 +321,7 @@ async function runRound(
 		p95: pct(lat, 95),
 		max: lat[lat.length - 1],
 		executions: list.length,
+		redelivered: answers.reduce((sum, answer) => sum + answer.redelivered, 0),
 		notSuccess: failed,
 		missing,
 		doubled,
@@ -313,6 +350,7 @@ async function runVerifyRound(n8n, sandbox, wf) {
 		bodies,
 		timeoutMs: VERIFY_REQUEST_TIMEOUT_MS,
 		recordWaitMs: VERIFY_RECORD_WAIT_MS,
+		redeliveries: VERIFY_REDELIVERIES,
 	});
 	const calls = sandbox.requests.filter(
 		({ method, path }) => method === 'GET' && path.startsWith('/v1/calls/'),
@@ -366,11 +404,11 @@ function verifyReport(r) {
 	return [
 		`## Verify With Awaz: ${r.n} events, ${CONCURRENCY} in flight, sandbox at ${AWAZ_LIMIT.limit} requests / ${AWAZ_LIMIT.windowMs / 1000} s`,
 		'',
-		'| Workflow | 2xx | All recorded | Sending done | p50 | p95 | max | Executions | missing / doubled | Requests to Awaz | GET /v1/calls/{id} by status |',
-		'|---|---|---|---|---|---|---|---|---|---|---|',
-		`| ${NAMES[r.kind]} | ${r.ok}/${r.n}${r.ok < r.n ? ` (${r.statuses})` : ''} | ${r.recordedMs === undefined ? `not within ${VERIFY_RECORD_WAIT_MS / 1000} s (${r.seen})` : s(r.recordedMs)} | ${s(r.sendMs)} | ${msf(r.p50)} | ${msf(r.p95)} | ${msf(r.max)} | ${r.executions}${r.notSuccess ? ` (${r.notSuccess} not success)` : ''} | ${r.missing} / ${r.doubled} | ${r.requests} (${r.calls} GET of a call, ${r.requests - r.calls} other) | ${byStatus} |`,
+		'| Workflow | 2xx | Sent again after 503 | All recorded | Sending done | p50 | p95 | max | Executions | missing / doubled | Requests to Awaz | GET /v1/calls/{id} by status |',
+		'|---|---|---|---|---|---|---|---|---|---|---|---|',
+		`| ${NAMES[r.kind]} | ${r.ok}/${r.n}${r.ok < r.n ? ` (${r.statuses})` : ''} | ${r.redelivered} | ${r.recordedMs === undefined ? `not within ${VERIFY_RECORD_WAIT_MS / 1000} s (${r.seen})` : s(r.recordedMs)} | ${s(r.sendMs)} | ${msf(r.p50)} | ${msf(r.p95)} | ${msf(r.max)} | ${r.executions}${r.notSuccess ? ` (${r.notSuccess} not success)` : ''} | ${r.missing} / ${r.doubled} | ${r.requests} (${r.calls} GET of a call, ${r.requests - r.calls} other) | ${byStatus} |`,
 		'',
-		`Every event is for a call the sandbox holds (by the trigger's agent, at the event's status), so each costs exactly one GET; more GETs are 404 re-reads or 429s. The rate-limit window is fixed and aligned to the minute, so ${r.n} reads need at least ${Math.ceil(r.n / AWAZ_LIMIT.limit)} window(s): the time depends on where in the minute the round started (${r.startedInWindowS.toFixed(1)} s into its window here).`,
+		`Every event is for a call the sandbox holds (by the trigger's agent, at the event's status), so each costs exactly one GET; more GETs are 404 re-reads or 429s. A delivery answered 503 (no request free within the 20 s a webhook may wait) is sent again after its Retry-After, up to ${VERIFY_REDELIVERIES} times ("Sent again"); its latency is that of its last send. The rate-limit window is fixed and aligned to the minute, so ${r.n} reads need at least ${Math.ceil(r.n / AWAZ_LIMIT.limit)} window(s): the time depends on where in the minute the round started (${r.startedInWindowS.toFixed(1)} s into its window here).`,
 	];
 }
 
