@@ -1,14 +1,19 @@
 // Benchmark (issue #4, throughput): the Awaz Trigger against n8n's own Webhook node, in one real
 // n8n (the provisioned runtime, scripts/n8n/provision.mjs), fresh user folder under .n8n-local/.
 //
-//   npm run build && node bench/trigger.mjs [--events=200] [--concurrency=20] [--timeout=600] [--keep]
+//   npm run build && node bench/trigger.mjs [--events=200] [--concurrency=20] [--timeout=900] [--keep]
+//     [--verify-only | --no-verify]
 //
 // Per round: a burst of N call events POSTed with C in flight (Node's fetch, 127.0.0.1) to one
 // active workflow's production webhook; measured: every answer 2xx, response latency p50/p95, and
 // the time from the first send until n8n has recorded all N executions (polled through the REST
 // API), then each execution's trigger item is read back to check every event's marker appears
 // exactly once. Rounds alternate Webhook, Awaz, Webhook, Awaz (each on its own, fresh workflow),
-// after one unmeasured warm-up burst per kind. Progress to stderr, the markdown report to stdout.
+// after one unmeasured warm-up burst per kind. Then (unless --no-verify; alone with --verify-only)
+// one round with Verify With Awaz on against the sandbox at Awaz's documented limit (100 requests
+// a minute): every event's call exists in the sandbox, so each costs one GET; measured as above,
+// plus the requests the sandbox received during the round, by status. Progress to stderr, the
+// markdown report to stdout.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
@@ -29,10 +34,20 @@ const args = Object.fromEntries(
 );
 const EVENTS = Number(args.events ?? 200);
 const CONCURRENCY = Number(args.concurrency ?? 20);
-const TIMEOUT_S = Number(args.timeout ?? 600);
+const TIMEOUT_S = Number(args.timeout ?? 900);
 const WARMUP_EVENTS = 20;
 const RECORD_WAIT_MS = 120_000; // bound on "all executions recorded"
 const REQUEST_TIMEOUT_MS = 30_000;
+/** Awaz's documented rate limit, which the verify round runs at. */
+const AWAZ_LIMIT = { limit: 100, windowMs: 60_000 };
+/** The verify round: a delivery may wait for the next rate-limit window, so longer bounds. */
+const VERIFY_REQUEST_TIMEOUT_MS = 150_000;
+const VERIFY_RECORD_WAIT_MS = 300_000;
+/**
+ * The trigger answers 503 (Retry-After: 60) when no request is free within the 20 s a webhook may
+ * wait: the verify round's sender then sends that event again, as Awaz would if it redelivers.
+ */
+const VERIFY_REDELIVERIES = 3;
 const CREDENTIAL = { id: 'awazSandboxCred1', name: 'Awaz sandbox' };
 
 const log = (...m) => console.error('[bench:trigger]', ...m);
@@ -62,12 +77,13 @@ const workflow = (id, name, trigger, n) => ({
 /**
  * kind 'webhook': n8n's Webhook node (POST, respond immediately); 'awaz': the Awaz Trigger;
  * 'webhookCred' (--control): the Webhook node with the Awaz credential attached, which it does not
- * use, so that n8n's per-execution credential checks run as for the Awaz Trigger.
+ * use, so that n8n's per-execution credential checks run as for the Awaz Trigger; 'awazVerify':
+ * the Awaz Trigger with Options → Verify With Awaz.
  */
 function makeWorkflow(kind, i) {
-	const n = { webhook: 0, awaz: 100, webhookCred: 200 }[kind] + i; // node/webhook ids unique per workflow
+	const n = { webhook: 0, awaz: 100, webhookCred: 200, awazVerify: 300 }[kind] + i; // node/webhook ids unique per workflow
 	const id =
-		`benchTrig${{ awaz: 'Awaz', webhook: 'Hook', webhookCred: 'Cred' }[kind]}${String(n).padStart(3, '0')}`.slice(
+		`benchTrig${{ awaz: 'Awaz', webhook: 'Hook', webhookCred: 'Cred', awazVerify: 'Vrfy' }[kind]}${String(n).padStart(3, '0')}`.slice(
 			0,
 			16,
 		); // 16 chars
@@ -94,7 +110,11 @@ function makeWorkflow(kind, i) {
 	}
 	const webhookId = uuid(3000 + n);
 	const trigger = {
-		parameters: { statuses: ['completed', 'voicemail'], agentIds: [AGENT_ID] },
+		parameters: {
+			statuses: ['completed', 'voicemail'],
+			agentIds: [AGENT_ID],
+			...(kind === 'awazVerify' ? { options: { verifyEvents: true } } : {}),
+		},
 		id: uuid(n),
 		name: 'Awaz Trigger',
 		type: 'n8n-nodes-awaz.awazTrigger',
@@ -145,26 +165,52 @@ function cpuMs(pid) {
 	}
 }
 
-/** POSTs every body to url, `concurrency` in flight; per-request status and latency. */
-async function burst(url, bodies, concurrency) {
+/**
+ * POSTs every body to url, `concurrency` in flight; per-body status and latency of its last send.
+ * With `redeliveries`, a body answered 503 is sent again after the answer's Retry-After (as a
+ * sender that redelivers would), at most that many times; `redelivered` counts its resends.
+ */
+async function burst(
+	url,
+	bodies,
+	concurrency,
+	{ timeoutMs = REQUEST_TIMEOUT_MS, redeliveries = 0 } = {},
+) {
 	const results = new Array(bodies.length);
-	let next = 0;
+	const queue = bodies.map((_, i) => ({ i, notBefore: 0, resends: 0 }));
+	let open = bodies.length;
+	async function send(i) {
+		const start = performance.now();
+		try {
+			const res = await fetch(url, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify(bodies[i]),
+				signal: AbortSignal.timeout(timeoutMs),
+			});
+			await res.arrayBuffer();
+			const retryAfterS = Number(res.headers.get('retry-after'));
+			return { status: res.status, ms: performance.now() - start, retryAfterS };
+		} catch (error) {
+			return { status: 0, error: error.message, ms: performance.now() - start };
+		}
+	}
 	async function worker() {
-		while (next < bodies.length) {
-			const i = next++;
-			const start = performance.now();
-			try {
-				const res = await fetch(url, {
-					method: 'POST',
-					headers: { 'content-type': 'application/json' },
-					body: JSON.stringify(bodies[i]),
-					signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-				});
-				await res.arrayBuffer();
-				results[i] = { status: res.status, ms: performance.now() - start };
-			} catch (error) {
-				results[i] = { status: 0, error: error.message, ms: performance.now() - start };
+		while (open > 0) {
+			const job = queue.shift();
+			if (!job) {
+				await sleep(100);
+				continue;
 			}
+			await sleep(Math.max(0, job.notBefore - Date.now()));
+			const { retryAfterS, ...result } = await send(job.i);
+			if (result.status === 503 && job.resends < redeliveries) {
+				const pauseMs = (Number.isFinite(retryAfterS) && retryAfterS > 0 ? retryAfterS : 60) * 1000;
+				queue.push({ i: job.i, notBefore: Date.now() + pauseMs, resends: job.resends + 1 });
+				continue;
+			}
+			results[job.i] = { ...result, redelivered: job.resends };
+			open--;
 		}
 	}
 	await Promise.all(Array.from({ length: concurrency }, worker));
@@ -190,19 +236,30 @@ async function executions(n8n, workflowId, { all = false } = {}) {
 
 const FINISHED = (s) => !['new', 'running', 'waiting'].includes(s);
 
-async function runRound(n8n, wf, label, n) {
+async function runRound(
+	n8n,
+	wf,
+	label,
+	n,
+	{
+		bodies: given,
+		timeoutMs = REQUEST_TIMEOUT_MS,
+		recordWaitMs = RECORD_WAIT_MS,
+		redeliveries = 0,
+	} = {},
+) {
 	const url = `${n8n.url}/webhook/${wf.path}`;
 	const markers = Array.from({ length: n }, (_, i) => `${label}-${i}`);
-	const bodies = markers.map((m, i) => event(m, i));
+	const bodies = given ?? markers.map((m, i) => event(m, i));
 	const cpu0 = cpuMs(n8n.pid);
 	const t0 = Date.now();
 	const p0 = performance.now();
-	const answers = await burst(url, bodies, CONCURRENCY);
+	const answers = await burst(url, bodies, CONCURRENCY, { timeoutMs, redeliveries });
 	const sendMs = performance.now() - p0;
 	// Poll until n8n has recorded n finished executions (bounded).
 	let recordedMs;
 	let seen = 0;
-	const deadline = Date.now() + RECORD_WAIT_MS;
+	const deadline = Date.now() + recordWaitMs;
 	while (Date.now() < deadline) {
 		const { count } = await executions(n8n, wf.id);
 		seen = count;
@@ -264,12 +321,53 @@ async function runRound(n8n, wf, label, n) {
 		p95: pct(lat, 95),
 		max: lat[lat.length - 1],
 		executions: list.length,
+		redelivered: answers.reduce((sum, answer) => sum + answer.redelivered, 0),
 		notSuccess: failed,
 		missing,
 		doubled,
 		foreign,
 		unreadable,
 		cpuMsPerExecution: cpu0 !== undefined && cpu1 !== undefined ? (cpu1 - cpu0) / n : undefined,
+	};
+}
+
+/**
+ * The Verify With Awaz round: the sandbox holds every event's call (by the trigger's agent, at the
+ * event's status, carrying the event's marker), runs at Awaz's documented limit, and counts the
+ * requests the round cost.
+ */
+async function runVerifyRound(n8n, sandbox, wf) {
+	const label = 'verify';
+	const bodies = Array.from({ length: EVENTS }, (_, i) => event(`${label}-${i}`, i));
+	for (const body of bodies) sandbox.state.calls.push(structuredClone(body));
+	sandbox.setRateLimit(AWAZ_LIMIT);
+	sandbox.clearLog();
+	const startedInWindowS = (Date.now() % AWAZ_LIMIT.windowMs) / 1000;
+	log(
+		`round ${label}: ${EVENTS} events, ${CONCURRENCY} in flight, ${AWAZ_LIMIT.limit} requests a minute`,
+	);
+	const result = await runRound(n8n, wf, label, EVENTS, {
+		bodies,
+		timeoutMs: VERIFY_REQUEST_TIMEOUT_MS,
+		recordWaitMs: VERIFY_RECORD_WAIT_MS,
+		redeliveries: VERIFY_REDELIVERIES,
+	});
+	const calls = sandbox.requests.filter(
+		({ method, path }) => method === 'GET' && path.startsWith('/v1/calls/'),
+	);
+	const requestsByStatus = {};
+	for (const { status } of calls) requestsByStatus[status] = (requestsByStatus[status] ?? 0) + 1;
+	sandbox.setRateLimit({ limit: 100_000 });
+	log(
+		`  ${result.ok}/${result.n} 2xx, recorded ${s(result.recordedMs)}, missing ${result.missing}, doubled ${result.doubled}, ${sandbox.requests.length} requests (${JSON.stringify(requestsByStatus)})`,
+	);
+	return {
+		...result,
+		label,
+		requests: sandbox.requests.length,
+		calls: calls.length,
+		requestsByStatus,
+		startedInWindowS,
 	};
 }
 
@@ -283,9 +381,39 @@ const NAMES = {
 	webhook: 'n8n Webhook node (POST, respond immediately) → No Operation',
 	awaz: 'Awaz Trigger → No Operation',
 	webhookCred: 'control: Webhook node + unused Awaz credential → No Operation',
+	awazVerify: 'Awaz Trigger with Verify With Awaz → No Operation',
 };
 
-function report(rounds, facts) {
+function report(rounds, verify, facts) {
+	const lines = [];
+	if (rounds.length > 0) lines.push(...comparison(rounds), '');
+	if (verify) lines.push(...verifyReport(verify), '');
+	lines.push(
+		`Command: \`${facts.command}\``,
+		'',
+		`Machine: ${facts.nproc} CPUs (${facts.cpu}), ${facts.memGb} GB RAM, ${facts.os}; script on Node ${process.version}, n8n ${facts.n8nVersion} on Node ${facts.runtimeNode}. Started ${facts.started}, took ${facts.tookS} s.`,
+	);
+	return lines.join('\n');
+}
+
+/** The verify round: what it cost in requests, besides what every round measures. */
+function verifyReport(r) {
+	const byStatus = Object.entries(r.requestsByStatus)
+		.map(([status, count]) => `${count} × ${status}`)
+		.join(', ');
+	return [
+		`## Verify With Awaz: ${r.n} events, ${CONCURRENCY} in flight, sandbox at ${AWAZ_LIMIT.limit} requests / ${AWAZ_LIMIT.windowMs / 1000} s`,
+		'',
+		'| Workflow | 2xx | Sent again after 503 | All recorded | Sending done | p50 | p95 | max | Executions | missing / doubled | Requests to Awaz | GET /v1/calls/{id} by status |',
+		'|---|---|---|---|---|---|---|---|---|---|---|---|',
+		`| ${NAMES[r.kind]} | ${r.ok}/${r.n}${r.ok < r.n ? ` (${r.statuses})` : ''} | ${r.redelivered} | ${r.recordedMs === undefined ? `not within ${VERIFY_RECORD_WAIT_MS / 1000} s (${r.seen})` : s(r.recordedMs)} | ${s(r.sendMs)} | ${msf(r.p50)} | ${msf(r.p95)} | ${msf(r.max)} | ${r.executions}${r.notSuccess ? ` (${r.notSuccess} not success)` : ''} | ${r.missing} / ${r.doubled} | ${r.requests} (${r.calls} GET of a call, ${r.requests - r.calls} other) | ${byStatus} |`,
+		'',
+		`Every event is for a call the sandbox holds (by the trigger's agent, at the event's status), so each costs exactly one GET; more GETs are 404 re-reads or 429s. A delivery answered 503 (no request free within the 20 s a webhook may wait) is sent again after its Retry-After, up to ${VERIFY_REDELIVERIES} times ("Sent again"); its latency is that of its last send. The rate-limit window is fixed and aligned to the minute, so ${r.n} reads need at least ${Math.ceil(r.n / AWAZ_LIMIT.limit)} window(s): the time depends on where in the minute the round started (${r.startedInWindowS.toFixed(1)} s into its window here).`,
+	];
+}
+
+/** The Webhook node against the Awaz Trigger, round by round and on average. */
+function comparison(rounds) {
 	const lines = [];
 	lines.push(
 		`## Trigger throughput (issue #4): ${EVENTS} events, ${CONCURRENCY} in flight, one n8n`,
@@ -342,12 +470,8 @@ function report(rounds, facts) {
 		`Goal (all ${EVENTS} answered 2xx and recorded exactly once, time until all recorded ≤ 1.1× the Webhook node's): **${allGood && r <= 1.1 ? 'met' : 'NOT met'}**${allGood ? '' : ' (some round lost, doubled or failed events, see above)'}.`,
 		'',
 		'"All recorded" = first send → the executions API lists all executions as finished (polled every ~100 ms). "Last execution stopped" = first send → the latest `stoppedAt` n8n stored. Latency = one POST until its answer was read. "n8n CPU / execution" = the n8n main process\'s user+system CPU over the round (sending, executing, and the polling of the executions API) ÷ events.',
-		'',
-		`Command: \`${facts.command}\``,
-		'',
-		`Machine: ${facts.nproc} CPUs (${facts.cpu}), ${facts.memGb} GB RAM, ${facts.os}; script on Node ${process.version}, n8n ${facts.n8nVersion} on Node ${facts.runtimeNode}. Started ${facts.started}, took ${facts.tookS} s.`,
 	);
-	return lines.join('\n');
+	return lines;
 }
 
 // ---------------------------------------------------------------- main
@@ -387,8 +511,13 @@ async function main() {
 		sandbox.setRateLimit({ limit: 100_000 });
 		n8n = await prepareN8n({ userFolder, runtime });
 		// Warm-up (unmeasured) workflows 0, then measured rounds alternating Webhook / Awaz.
-		const cycle = args.control ? ['webhook', 'awaz', 'webhookCred'] : ['webhook', 'awaz'];
+		const cycle = args['verify-only']
+			? []
+			: args.control
+				? ['webhook', 'awaz', 'webhookCred']
+				: ['webhook', 'awaz'];
 		const label = { webhook: 'Webhook', awaz: 'Awaz', webhookCred: 'control' };
+		const verifying = args['no-verify'] ? undefined : makeWorkflow('awazVerify', 1);
 		const plan = cycle.map((kind) => ({
 			label: `warm-up ${label[kind]}`,
 			wf: makeWorkflow(kind, 0),
@@ -405,10 +534,11 @@ async function main() {
 			});
 		}
 		await n8n.importCredentials([sandboxCredential(sandbox)]);
-		for (const { wf } of plan) await n8n.importWorkflow(wf.json);
+		const workflows = [...plan.map(({ wf }) => wf), ...(verifying ? [verifying] : [])];
+		for (const wf of workflows) await n8n.importWorkflow(wf.json);
 		log(`starting n8n on ${n8n.url} (user folder ${userFolder})`);
 		await n8n.start();
-		for (const { wf } of plan) {
+		for (const wf of workflows) {
 			await n8n.activateWorkflow(wf.id);
 			try {
 				await n8n.waitForWebhook(wf.path, { timeoutMs: 30_000 });
@@ -419,7 +549,7 @@ async function main() {
 		}
 		// Activation subscribes at the sandbox; n8n may serve the URL before that request is done.
 		const subDeadline = Date.now() + 30_000;
-		const expectedHooks = plan.filter(({ wf }) => wf.kind === 'awaz').length;
+		const expectedHooks = workflows.filter((wf) => wf.kind.startsWith('awaz')).length;
 		while (sandbox.state.hooks.length < expectedHooks && Date.now() < subDeadline) await sleep(100);
 		const subscribed = sandbox.state.hooks.length;
 		if (subscribed !== expectedHooks)
@@ -440,6 +570,8 @@ async function main() {
 			await sleep(1000); // let n8n settle (execution saving, GC) between rounds
 		}
 
+		const verify = verifying && (await runVerifyRound(n8n, sandbox, verifying));
+
 		let runtimeNode = '?';
 		try {
 			runtimeNode = execFileSync(runtime.nodeBin, ['-v'], { encoding: 'utf8' }).trim();
@@ -457,8 +589,10 @@ async function main() {
 			started: started.toISOString(),
 			tookS: Math.round((Date.now() - started) / 1000),
 		};
-		console.log(report(rounds, facts));
-		failed = rounds.some((r) => r.ok < r.n || r.recordedMs === undefined || r.missing || r.doubled);
+		console.log(report(rounds, verify, facts));
+		failed = [...rounds, ...(verify ? [verify] : [])].some(
+			(r) => r.ok < r.n || r.recordedMs === undefined || r.missing || r.doubled,
+		);
 	} catch (error) {
 		failed = true;
 		console.error(error);

@@ -13,7 +13,8 @@ import { sameFilter } from '../shared/subscriptionFilter';
 import { getAgents } from '../shared/agentOptions';
 import { CALL_HOOKS_PATH } from '../shared/endpoints';
 import { awazApiRequest } from '../shared/transport';
-import { RECEIVED, receiveCallEvents } from './events';
+import { ANSWER_CONTENT_TYPE, RECEIVED, receiveCallEvents } from './events';
+import { REREAD_PAUSES_MS } from './verification';
 import {
 	LIFECYCLE_SCOPE,
 	lifecycleError,
@@ -53,6 +54,14 @@ export class AwazTrigger implements INodeType {
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
 				responseData: RECEIVED,
+				// n8n would send its answer (RECEIVED) as text/html; an expression is how a webhook
+				// description gives n8n an object.
+				responseHeaders: `={{ ${JSON.stringify({
+					entries: [
+						{ name: 'content-type', value: ANSWER_CONTENT_TYPE },
+						{ name: 'x-content-type-options', value: 'nosniff' },
+					],
+				})} }}`,
 				path: 'webhook',
 			},
 		],
@@ -69,6 +78,22 @@ export class AwazTrigger implements INodeType {
 				description: 'The call statuses that start the workflow',
 			},
 			agentIdsField,
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add option',
+				default: {},
+				options: [
+					{
+						displayName: 'Verify With Awaz',
+						name: 'verifyEvents',
+						type: 'boolean',
+						default: false,
+						description: `Whether to start the workflow only for events Awaz confirms: each event's call is read back from Awaz by its ID and must exist, be made by one of the chosen agents and be at the event's status or later; the item is then the call as Awaz shows it. Costs one request per event from the API key's rate limit (100 a minute), and for a call Awaz does not show yet up to ${REREAD_PAUSES_MS.length} more over ${REREAD_PAUSES_MS.reduce((a, b) => a + b, 0) / 1000} s, while Awaz waits for the answer.`,
+					},
+				],
+			},
 		],
 	};
 

@@ -3,17 +3,72 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 import { CALL_STATUSES, normalStatus } from '../shared/callStatuses';
 import type { SubscriptionFilter } from '../shared/subscriptionFilter';
 import { agentIdOf, asList } from '../shared/subscriptionFilter';
+import { verifiedEvents } from './verification';
 
 /** What Awaz is told when the workflow starts (the webhook's `responseData`). */
 export const RECEIVED = 'Awaz call event received';
 
-const NOT_AN_EVENT =
-	'Not an Awaz call event: the body must be a JSON object, or an array of JSON objects.';
+/** The most call events one delivery may hold; a longer list is refused (413) and starts nothing. */
+export const MAX_EVENTS_PER_DELIVERY = 100;
+
+/**
+ * Every answer the trigger writes itself. Each is fixed text: nothing that was posted (a status,
+ * an agent, an id) is ever part of an answer, so a posted value cannot come back to a browser.
+ */
+export const ANSWERS = {
+	notJson: {
+		status: 415,
+		text: 'Not an Awaz call event: Awaz sends call events as JSON, with the Content-Type application/json.',
+	},
+	notAnEvent: {
+		status: 400,
+		text: 'Not an Awaz call event: the body must be a JSON object, or an array of JSON objects.',
+	},
+	tooMany: {
+		status: 413,
+		text: `Too many call events in one delivery: at most ${MAX_EVENTS_PER_DELIVERY} are taken. Nothing was started.`,
+	},
+	noId: {
+		status: 400,
+		text: 'Not an Awaz call event: every event needs an "id" (a non-empty string or number). Nothing was started.',
+	},
+	noStatus: {
+		status: 400,
+		text: 'Not an Awaz call event: every event needs a "status" (text). Nothing was started.',
+	},
+	emptyList: { status: 200, text: `${RECEIVED}: the list was empty` },
+	otherStatus: {
+		status: 200,
+		text: `${RECEIVED} and ignored: its status is not one this trigger listens for`,
+	},
+	otherAgent: {
+		status: 200,
+		text: `${RECEIVED} and ignored: its agent is not one this trigger listens for`,
+	},
+	notVerified: {
+		status: 200,
+		text: `${RECEIVED} and ignored: Awaz shows no call with this ID, agent and status (Verify With Awaz)`,
+	},
+	awazUnavailable: {
+		status: 503,
+		text: 'Awaz could not be asked about the call (Verify With Awaz). Nothing was started; send the event again later.',
+		// A rate-limit window (Awaz's is a minute) has passed by then.
+		headers: { 'retry-after': '60' },
+	},
+} as const;
+
+type Answer = { status: number; text: string; headers?: Record<string, string> };
+
+/**
+ * The header n8n puts on its own answer when the trigger starts a workflow (the webhook's
+ * `responseHeaders`): without it, n8n sends the text as text/html.
+ */
+export const ANSWER_CONTENT_TYPE = 'text/plain; charset=utf-8';
 
 /** The parts of n8n's request object this trigger reads. */
 interface DeliveredRequest {
 	headers?: Record<string, string | string[] | undefined>;
-	/** What n8n made of the body: parsed JSON for application/json, text for text/plain. */
+	/** What n8n made of the body: parsed JSON for application/json. */
 	body?: unknown;
 	/** The bytes as they arrived; n8n keeps them whatever the content type. */
 	rawBody?: Buffer | string;
@@ -35,14 +90,17 @@ function contentTypeOf(req: DeliveredRequest): string {
 		.toLowerCase();
 }
 
+/** application/json, or a JSON-based type such as application/vnd.awaz+json (any charset). */
+function isJsonType(type: string): boolean {
+	return type === 'application/json' || /^application\/[^\s/]+\+json$/.test(type);
+}
+
 /**
  * The JSON that was delivered, or undefined when the body is not JSON. n8n parses an
- * application/json body itself; any other content type (or none) is parsed from the raw bytes, so
- * the trigger does not depend on the content type Awaz sends (it is undocumented).
+ * application/json body itself; an application/…+json body is parsed from the raw bytes.
  */
-function deliveredJson(req: DeliveredRequest): { value: unknown } | undefined {
-	if (contentTypeOf(req) === 'application/json' && req.body !== undefined)
-		return { value: req.body };
+function deliveredJson(req: DeliveredRequest, type: string): { value: unknown } | undefined {
+	if (type === 'application/json' && req.body !== undefined) return { value: req.body };
 	const raw = req.rawBody ?? req.body;
 	if (raw === undefined || raw === null) return undefined;
 	if (typeof raw !== 'string' && !Buffer.isBuffer(raw)) return { value: raw };
@@ -54,70 +112,85 @@ function deliveredJson(req: DeliveredRequest): { value: unknown } | undefined {
 	}
 }
 
-/** The call events in a delivered body: one object, or an array of them. */
-export function eventsOf(req: DeliveredRequest): IDataObject[] | undefined {
-	const delivered = deliveredJson(req);
-	if (!delivered) return undefined;
-	const { value } = delivered;
-	if (isObject(value)) return [value];
-	if (Array.isArray(value) && value.every(isObject)) return value;
-	return undefined;
-}
-
-const shown = (text: string) => (text.length > 40 ? `${text.slice(0, 37)}...` : text);
+const hasId = (event: IDataObject) =>
+	(typeof event.id === 'string' && event.id.trim() !== '') || typeof event.id === 'number';
 
 /**
- * Why an event is outside the node's statuses and agents, or undefined when it is wanted. Awaz
- * filters by the subscription already and its payload is undocumented: only an event that names
- * another status or agent is turned away, never one that names none.
+ * The call events in a delivered body (one object, or an array of at most
+ * MAX_EVENTS_PER_DELIVERY), or the answer that refuses the whole delivery: a body that is not
+ * JSON, too many events, or an event without an id or a status. A refused delivery starts nothing.
  */
-export function ignoredBecause(event: IDataObject, filter: SubscriptionFilter): string | undefined {
+export function eventsOf(req: DeliveredRequest): IDataObject[] | Answer {
+	const type = contentTypeOf(req);
+	if (!isJsonType(type)) return ANSWERS.notJson;
+	const delivered = deliveredJson(req, type);
+	if (!delivered) return ANSWERS.notAnEvent;
+	const { value } = delivered;
+	if (Array.isArray(value) && value.length > MAX_EVENTS_PER_DELIVERY) return ANSWERS.tooMany;
+	const events = isObject(value) ? [value] : value;
+	if (!Array.isArray(events) || !events.every(isObject)) return ANSWERS.notAnEvent;
+	if (!events.every(hasId)) return ANSWERS.noId;
+	if (!events.every((event) => normalStatus(event.status) !== undefined)) return ANSWERS.noStatus;
+	return events;
+}
+
+/**
+ * Why an event is outside the node's statuses and agents, or undefined when it is wanted. Every
+ * event has a status (`eventsOf` refuses one without); one that names no agent is let through,
+ * as Awaz filters by the subscription already and its payload is undocumented.
+ */
+export function ignoredBecause(event: IDataObject, filter: SubscriptionFilter): Answer | undefined {
 	const status = normalStatus(event.status);
-	if (status !== undefined) {
-		if (!filter.status.includes(status)) {
-			return `its status "${shown(String(event.status))}" is not one this trigger listens for`;
-		}
-	}
+	if (status === undefined || !filter.status.includes(status)) return ANSWERS.otherStatus;
 	if (filter.agents.length > 0) {
 		const agent = agentIdOf(event.agent) ?? agentIdOf(event.agent_id);
-		if (agent !== undefined && !filter.agents.includes(agent)) {
-			return `its agent "${shown(agent)}" is not one this trigger listens for`;
-		}
+		if (agent !== undefined && !filter.agents.includes(agent)) return ANSWERS.otherAgent;
 	}
 	return undefined;
 }
 
+/** Writes one of ANSWERS as plain text, and tells n8n that the answer has been sent. */
+function answer(ctx: IWebhookFunctions, { status, text, headers }: Answer): IWebhookResponseData {
+	const res = ctx.getResponseObject() as unknown as PlainResponse;
+	res
+		.writeHead(status, {
+			'content-type': ANSWER_CONTENT_TYPE,
+			'x-content-type-options': 'nosniff',
+			...headers,
+		})
+		.end(text);
+	return { noWebhookResponse: true };
+}
+
 /**
- * Starts one execution with the wanted events, each delivered object unchanged as one item.
- * No request to Awaz: everything needed is in the body and the node's settings.
+ * Starts one execution with the wanted events. Without Verify With Awaz each delivered object is
+ * one item, unchanged, and nothing is asked of Awaz; with it, each is the call as Awaz shows it.
  */
 export async function receiveCallEvents(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const events = eventsOf(this.getRequestObject() as DeliveredRequest);
-	if (!events) {
-		const res = this.getResponseObject() as unknown as PlainResponse;
-		res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end(NOT_AN_EVENT);
-		return { noWebhookResponse: true };
-	}
+	if (!Array.isArray(events)) return answer(this, events);
+	if (events.length === 0) return answer(this, ANSWERS.emptyList);
 
 	const filter: SubscriptionFilter = {
 		status: asList(this.getNodeParameter('statuses', CALL_STATUSES)),
 		agents: asList(this.getNodeParameter('agentIds', [])),
 	};
-	const wanted: IDataObject[] = [];
-	let firstReason: string | undefined;
+	let wanted: IDataObject[] = [];
+	let firstReason: Answer | undefined;
 	for (const event of events) {
 		const reason = ignoredBecause(event, filter);
 		if (reason === undefined) wanted.push(event);
 		else firstReason ??= reason;
 	}
+	if (wanted.length === 0) return answer(this, firstReason ?? ANSWERS.otherStatus);
 
-	if (wanted.length === 0) {
-		// No workflowData: n8n answers with this text and status 200, and starts nothing.
-		return {
-			webhookResponse: firstReason
-				? `${RECEIVED} and ignored: ${firstReason}`
-				: `${RECEIVED}: the list was empty`,
-		};
+	const options = this.getNodeParameter('options', {}) as IDataObject;
+	if (options.verifyEvents === true) {
+		const verified = await verifiedEvents(this, wanted, filter.agents);
+		if (verified === 'unavailable') return answer(this, ANSWERS.awazUnavailable);
+		if (verified.length === 0) return answer(this, ANSWERS.notVerified);
+		wanted = verified;
 	}
+	// n8n answers RECEIVED itself (with ANSWER_CONTENT_TYPE) once the execution is under way.
 	return { workflowData: [wanted.map((json) => ({ json }))] };
 }

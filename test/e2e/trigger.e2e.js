@@ -59,6 +59,18 @@ const requestLog = () =>
 	}));
 const bearer = () => `Bearer ${sandbox.apiKey}`;
 
+/**
+ * That nothing started since the workflow had `before` executions: Awaz then delivers a matching
+ * event, and the next execution must be that one's, and the only new one.
+ */
+async function expectNothingStartedSince(before) {
+	const marker = event({ id: '670000000000000000010005', status: 'voicemail' });
+	await sandbox.deliver(marker);
+	const execution = await newestExecution(WORKFLOW_ID, before);
+	expect(nodeOutput(execution, 'Awaz Trigger').map(({ json }) => json)).toEqual([marker]);
+	expect(await executionCount(WORKFLOW_ID)).toBe(before + 1);
+}
+
 /** Waits (bounded) until the sandbox holds exactly `count` subscriptions. */
 const subscriptionsSettle = (count) =>
 	helpers.waitFor(
@@ -120,19 +132,14 @@ test('an event with another status or another agent starts nothing', async () =>
 	);
 	expect(otherStatus).toMatchObject({
 		status: 200,
-		body: `${RECEIVED} and ignored: its status "pickup" is not one this trigger listens for`,
+		body: `${RECEIVED} and ignored: its status is not one this trigger listens for`,
 	});
 	expect(otherAgent).toMatchObject({
 		status: 200,
-		body: `${RECEIVED} and ignored: its agent "670000000000000000000102" is not one this trigger listens for`,
+		body: `${RECEIVED} and ignored: its agent is not one this trigger listens for`,
 	});
 
-	// Then one that matches: the next execution is its, and it is the only new one.
-	const marker = event({ id: '670000000000000000010005', status: 'voicemail' });
-	await sandbox.deliver(marker);
-	const execution = await newestExecution(WORKFLOW_ID, before);
-	expect(nodeOutput(execution, 'Awaz Trigger').map(({ json }) => json)).toEqual([marker]);
-	expect(await executionCount(WORKFLOW_ID)).toBe(before + 1);
+	await expectNothingStartedSince(before);
 });
 
 test('unpublishing deletes the subscription at Awaz, and n8n stops answering on the URL', async () => {
@@ -220,4 +227,167 @@ test('a call placed in this run reaches the trigger as the events Awaz sends whi
 		await n8n.deactivateWorkflow(scheduleAndWait.id);
 		sandbox.setLifecycle(lifecycleBefore ?? false);
 	}
+});
+
+describe('what the trigger answers: fixed plain text, never what was posted', () => {
+	const MARKUP = '<img src=x onerror=alert(1)>';
+	/** POSTs to the production URL as anyone who knows it could, and reads the answer. */
+	const post = async (body, contentType = 'application/json') => {
+		const res = await fetch(hookUrl, {
+			method: 'POST',
+			headers: contentType === null ? {} : { 'content-type': contentType },
+			body,
+			signal: AbortSignal.timeout(30_000),
+		});
+		return {
+			status: res.status,
+			contentType: res.headers.get('content-type'),
+			text: await res.text(),
+		};
+	};
+	const expectPlain = (answer) => {
+		expect(answer.contentType).toMatch(/^text\/plain\b/);
+		expect(answer.text).not.toContain(MARKUP);
+		expect(answer.text).not.toMatch(/[<>]/);
+	};
+
+	test('markup posted as the status or the agent comes back as fixed plain text, not HTML, and starts nothing', async () => {
+		const before = await executionCount(WORKFLOW_ID);
+
+		const asStatus = await post(JSON.stringify(event({ status: MARKUP })));
+		const asAgent = await post(JSON.stringify(event({ agent: MARKUP })));
+
+		expectPlain(asStatus);
+		expectPlain(asAgent);
+		expect([asStatus, asAgent].map(({ status, text }) => [status, text])).toEqual([
+			[200, `${RECEIVED} and ignored: its status is not one this trigger listens for`],
+			[200, `${RECEIVED} and ignored: its agent is not one this trigger listens for`],
+		]);
+		await expectNothingStartedSince(before);
+	});
+
+	test("n8n's own answer to an event that starts the workflow is plain text too", async () => {
+		const before = await executionCount(WORKFLOW_ID);
+
+		const answer = await post(JSON.stringify(event({ contact: { name: MARKUP } })));
+
+		expectPlain(answer);
+		expect([answer.status, answer.text]).toEqual([200, RECEIVED]);
+		await newestExecution(WORKFLOW_ID, before);
+	});
+
+	test('a form, text/plain or no content type is refused with 415 and fixed text, and starts nothing', async () => {
+		const before = await executionCount(WORKFLOW_ID);
+
+		const answers = [
+			await post(`status=${encodeURIComponent(MARKUP)}`, 'application/x-www-form-urlencoded'),
+			await post(JSON.stringify(event({ status: MARKUP })), 'text/plain'),
+			await post(JSON.stringify(event()), null),
+		];
+
+		for (const answer of answers) {
+			expectPlain(answer);
+			expect([answer.status, answer.text]).toEqual([
+				415,
+				'Not an Awaz call event: Awaz sends call events as JSON, with the Content-Type application/json.',
+			]);
+		}
+		await expectNothingStartedSince(before);
+	});
+
+	test('more than 100 events in one delivery are refused with 413, an event without an id with 400; neither starts anything', async () => {
+		const before = await executionCount(WORKFLOW_ID);
+		const events = (count) =>
+			Array.from({ length: count }, (_, i) =>
+				event({ id: `67000000000000000002${String(i).padStart(4, '0')}` }),
+			);
+
+		const tooMany = await post(JSON.stringify(events(101)));
+		const noId = await post(JSON.stringify([event(), { status: 'completed', agent: AGENT_ID }]));
+		const empty = await post('{}');
+
+		for (const answer of [tooMany, noId, empty]) expectPlain(answer);
+		expect([tooMany.status, tooMany.text]).toEqual([
+			413,
+			'Too many call events in one delivery: at most 100 are taken. Nothing was started.',
+		]);
+		for (const answer of [noId, empty]) {
+			expect([answer.status, answer.text]).toEqual([
+				400,
+				'Not an Awaz call event: every event needs an "id" (a non-empty string or number). Nothing was started.',
+			]);
+		}
+		await expectNothingStartedSince(before);
+	});
+});
+
+describe('Verify With Awaz (workflows/trigger-verify.json: the same trigger with Options → Verify With Awaz)', () => {
+	const VERIFYING = {
+		id: 'awazE2eTrigVrfy1',
+		path: 'a3a2e2e0-0000-4000-8000-00000000a002/webhook',
+	};
+	let verifyUrl;
+
+	beforeAll(async () => {
+		verifyUrl = `${n8n.url}/webhook/${VERIFYING.path}`;
+		await activateWebhookWorkflows([VERIFYING]);
+		await helpers.waitFor('the verifying trigger subscribed', () =>
+			sandbox.state.hooks.some((hook) => hook.hookUrl === verifyUrl),
+		);
+	});
+	afterAll(async () => {
+		await n8n.deactivateWorkflow(VERIFYING.id);
+	});
+
+	test('a forged event for an id Awaz does not know starts nothing: 200, fixed text, one GET and three re-reads', async () => {
+		const before = await executionCount(VERIFYING.id);
+		const forged = event({ id: '6700000000000000000fffff' });
+		sandbox.clearLog();
+
+		const answer = await sandbox.deliverRaw(verifyUrl, JSON.stringify(forged));
+
+		expect(answer).toMatchObject({
+			status: 200,
+			body: `${RECEIVED} and ignored: Awaz shows no call with this ID, agent and status (Verify With Awaz)`,
+		});
+		expect(
+			sandbox.requests.map(({ method, path, status, headers }) => [
+				method,
+				path,
+				status,
+				headers.authorization,
+			]),
+		).toEqual(Array.from({ length: 4 }, () => ['GET', `/v1/calls/${forged.id}`, 404, bearer()]));
+		expect(await executionCount(VERIFYING.id)).toBe(before);
+	});
+
+	test("a real call's event starts one execution whose item is the call as Awaz shows it, with the event's status", async () => {
+		const before = await executionCount(VERIFYING.id);
+		const call = structuredClone(sandbox.state.calls[0]); // by AGENT_ID, at "outcome"
+		expect([call.agent, call.status]).toEqual([AGENT_ID, 'outcome']);
+		sandbox.clearLog();
+
+		const answer = await fetch(verifyUrl, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(event({ id: call.id, contact: { name: 'made up' } })),
+		});
+
+		expect([answer.status, await answer.text()]).toEqual([200, RECEIVED]);
+		expect(answer.headers.get('content-type')).toMatch(/^text\/plain\b/);
+		const execution = await newestExecution(VERIFYING.id, before);
+		expect(nodeOutput(execution, 'Awaz Trigger').map(({ json }) => json)).toEqual([
+			{ ...call, status: 'completed' },
+		]);
+		expect(await executionCount(VERIFYING.id)).toBe(before + 1);
+		expect(requestLog()).toEqual([
+			{
+				method: 'GET',
+				path: `/v1/calls/${call.id}`,
+				query: {},
+				body: undefined,
+				authorization: bearer(),
+			},
+		]);
+	});
 });

@@ -17,6 +17,7 @@ import {
 	AWAZ_TRIGGER_NODE,
 } from '../runner';
 import { AGENT_ID, API_KEY, expectRequests, STATUSES, useSandbox } from '../nodes/helpers';
+import { answerTo } from './answer';
 
 const t = useSandbox();
 
@@ -26,6 +27,9 @@ const TEST_URL = `http://127.0.0.1:5678/webhook-test/${WEBHOOK_ID}/webhook`;
 const HOOKS = '/v1/hooks/calls';
 const ALL = { statuses: [...STATUSES], agentIds: [] };
 const RECEIVED = 'Awaz call event received';
+const PLAIN_TEXT = 'text/plain; charset=utf-8';
+/** The attack of the trust issue: markup posted as a status or an agent must never come back. */
+const MARKUP = '<img src=x onerror=alert(1)>';
 
 const otherAgent = () => String(t.sb.fixtures.agents[1].id);
 /** The static data n8n would have saved after the previous activation, as it reloads it. */
@@ -273,8 +277,8 @@ describe('Awaz Trigger: deliveries', () => {
 
 		expect(outcome).toEqual({
 			status: 200,
-			body: `${RECEIVED} and ignored: its status "voicemail" is not one this trigger listens for`,
-			writtenByNode: false,
+			body: `${RECEIVED} and ignored: its status is not one this trigger listens for`,
+			writtenByNode: true,
 		});
 	});
 
@@ -299,8 +303,8 @@ describe('Awaz Trigger: deliveries', () => {
 		},
 	);
 
-	it('lets through an event that names no status or agent (Awaz filtered it already)', async () => {
-		const bare = { id: '674b1c995e504fadc9b6fab9', summary: 'Call finished' };
+	it('lets through an event that names no agent (Awaz filtered it already)', async () => {
+		const bare = { id: '674b1c995e504fadc9b6fab9', status: 'Outcome', summary: 'Call finished' };
 
 		const outcome = await deliver(bare, { statuses: ['outcome'], agentIds: [AGENT_ID] });
 
@@ -311,15 +315,18 @@ describe('Awaz Trigger: deliveries', () => {
 		expect(await deliver([])).toEqual({
 			status: 200,
 			body: `${RECEIVED}: the list was empty`,
-			writtenByNode: false,
+			writtenByNode: true,
 		});
 	});
 
 	it.each([
-		['JSON with no content type', null],
-		['JSON sent as text/plain', 'text/plain'],
 		['JSON sent as application/vnd.awaz+json', 'application/vnd.awaz+json'],
 		['JSON with a charset', 'application/json; charset=utf-8'],
+		['JSON with an upper-case type and a charset', 'Application/JSON;charset=UTF-8'],
+		[
+			'JSON sent as application/problem+json with a charset',
+			'application/problem+json; charset=utf-8',
+		],
 	])('reads %s', async (_case, contentType) => {
 		const event = call();
 
@@ -329,10 +336,6 @@ describe('Awaz Trigger: deliveries', () => {
 	});
 
 	it.each([
-		['text that is not JSON', 'call completed', 'text/plain'],
-		['bytes with no content type', '{"id": ', null],
-		['a form', 'status=completed', 'application/x-www-form-urlencoded'],
-		['XML', '<call><status>completed</status></call>', 'application/xml'],
 		['a JSON string', '"completed"', 'application/json'],
 		['a JSON number', '42', 'application/json'],
 		['JSON null', 'null', 'application/json'],
@@ -376,6 +379,170 @@ describe('Awaz Trigger: deliveries', () => {
 		});
 
 		expect(items(outcome.execution)).toEqual([event]);
+	});
+});
+
+describe('Awaz Trigger: answers never reflect what was posted', () => {
+	const event = (overrides: IDataObject = {}) => ({
+		id: '674b1c995e504fadc9b6fab9',
+		status: 'completed',
+		agent: AGENT_ID,
+		...overrides,
+	});
+	const answer = (body: unknown, parameters: IDataObject = ALL, contentType?: string | null) =>
+		answerTo(
+			t.env,
+			typeof body === 'string' ? body : JSON.stringify(body),
+			parameters,
+			contentType,
+		);
+	/** What every answer must be: plain text (never HTML) that does not contain the markup. */
+	const expectSafe = (seen: { contentType?: string; body: string }) => {
+		expect(seen.contentType).toBe(PLAIN_TEXT);
+		expect(seen.body).not.toContain(MARKUP);
+		expect(seen.body).not.toMatch(/[<>]/);
+	};
+
+	it.each([
+		['status', { status: MARKUP }, ALL],
+		['agent (Agents chosen)', { agent: MARKUP }, { statuses: [...STATUSES], agentIds: [AGENT_ID] }],
+		['agent.id (Agents chosen)', { agent: { id: MARKUP } }, { agentIds: [AGENT_ID] }],
+		['agent_id (Agents chosen)', { agent: undefined, agent_id: MARKUP }, { agentIds: [AGENT_ID] }],
+	])(
+		'markup posted as the %s is answered with fixed plain text and starts nothing',
+		async (_as, overrides, parameters) => {
+			const seen = await answer(event(overrides), parameters);
+
+			expectSafe(seen);
+			expect(seen.status).toBe(200);
+			expect(seen.body).toMatch(
+				/^Awaz call event received and ignored: its (status|agent) is not one this trigger listens for$/,
+			);
+			expect(seen.headers['x-content-type-options']).toBe('nosniff');
+			expect(seen.execution).toBeUndefined();
+		},
+	);
+
+	it("markup posted as the agent of an event it lets through gets n8n's fixed answer, as plain text", async () => {
+		const posted = event({ agent: MARKUP });
+
+		const seen = await answer(posted, ALL);
+
+		expectSafe(seen);
+		expect(seen).toMatchObject({ status: 200, body: RECEIVED });
+		expect(seen.headers['x-content-type-options']).toBe('nosniff');
+		expect(seen.execution?.[0].map((item) => item.json)).toEqual([posted]);
+	});
+
+	it.each([
+		[
+			'a form (what a cross-site form sends)',
+			`status=${encodeURIComponent(MARKUP)}`,
+			'application/x-www-form-urlencoded',
+		],
+		[
+			'JSON sent as text/plain (a cross-site form can send it)',
+			JSON.stringify(event({ status: MARKUP })),
+			'text/plain',
+		],
+		['JSON with no content type', JSON.stringify(event()), null],
+		[
+			'multipart',
+			'--x\r\nContent-Disposition: form-data; name="status"\r\n\r\ncompleted\r\n--x--',
+			'multipart/form-data; boundary=x',
+		],
+		['XML', '<call><status>completed</status></call>', 'application/xml'],
+		['JSON sent as text/html', JSON.stringify(event()), 'text/html'],
+		['a type that only ends in json', JSON.stringify(event()), 'application/xjson'],
+	])('refuses %s with 415 and fixed text, and starts nothing', async (_case, body, contentType) => {
+		const seen = await answer(body, ALL, contentType);
+
+		expectSafe(seen);
+		expect(seen).toMatchObject({
+			status: 415,
+			body: 'Not an Awaz call event: Awaz sends call events as JSON, with the Content-Type application/json.',
+		});
+		expect(seen.execution).toBeUndefined();
+	});
+
+	it(`takes ${100} events from one delivery and refuses ${101} with 413, starting nothing`, async () => {
+		const events = (count: number) =>
+			Array.from({ length: count }, (_, i) => event({ id: `call-${i}` }));
+
+		const hundred = await answer(events(100));
+		const tooMany = await answer(events(101));
+
+		expect(hundred.execution?.[0]).toHaveLength(100);
+		expectSafe(tooMany);
+		expect(tooMany).toMatchObject({
+			status: 413,
+			body: 'Too many call events in one delivery: at most 100 are taken. Nothing was started.',
+		});
+		expect(tooMany.execution).toBeUndefined();
+	});
+
+	it('refuses a 600 KB array of 200,000 empty objects with 413 (it used to become 200,000 items)', async () => {
+		const body = `[${Array.from({ length: 200_000 }, () => '{}').join(',')}]`;
+		expect(body.length).toBeGreaterThan(590_000);
+
+		const seen = await answer(body);
+
+		expect(seen).toMatchObject({ status: 413 });
+		expect(seen.execution).toBeUndefined();
+		expect(t.sb.requests).toEqual([]);
+	});
+
+	it.each([
+		['an empty object (which used to start a run)', {}],
+		['no id', { id: undefined }],
+		['an empty id', { id: '' }],
+		['a blank id', { id: '   ' }],
+		['a null id', { id: null }],
+		['an object as id', { id: { $oid: '674b1c995e504fadc9b6fab9' } }],
+		['a boolean id', { id: true }],
+	])(
+		'refuses a delivery with an event with %s: 400, fixed text, nothing started',
+		async (_case, overrides) => {
+			const body = Object.keys(overrides).length === 0 ? {} : event(overrides);
+
+			const seen = await answer([event(), body]);
+
+			expectSafe(seen);
+			expect(seen).toMatchObject({
+				status: 400,
+				body: 'Not an Awaz call event: every event needs an "id" (a non-empty string or number). Nothing was started.',
+			});
+			expect(seen.execution).toBeUndefined();
+		},
+	);
+
+	it.each([
+		['no status', { status: undefined }],
+		['an empty status', { status: '' }],
+		['a blank status', { status: '  ' }],
+		['a number as status', { status: 3 }],
+		['a list as status', { status: ['completed'] }],
+		['null as status', { status: null }],
+	])(
+		'refuses a delivery with an event with %s: 400, fixed text, nothing started',
+		async (_case, overrides) => {
+			const seen = await answer([event(), event(overrides)]);
+
+			expectSafe(seen);
+			expect(seen).toMatchObject({
+				status: 400,
+				body: 'Not an Awaz call event: every event needs a "status" (text). Nothing was started.',
+			});
+			expect(seen.execution).toBeUndefined();
+		},
+	);
+
+	it('takes a number as id and a status in any case', async () => {
+		const posted = event({ id: 42, status: ' Completed ' });
+
+		const seen = await answer(posted, { statuses: ['completed'] });
+
+		expect(seen.execution?.[0].map((item) => item.json)).toEqual([posted]);
 	});
 });
 
@@ -431,7 +598,7 @@ describe('Awaz Trigger: Awaz → n8n, end to end on loopback', () => {
 		expect(stray).toMatchObject({ status: 200, body: expect.stringContaining('and ignored') });
 		expect(await t.sb.deliverRaw(hookUrl, '{"id": ')).toMatchObject({ status: 422 });
 		expect(await t.sb.deliverRaw(hookUrl, 'call completed', 'text/plain')).toMatchObject({
-			status: 400,
+			status: 415,
 		});
 		expect(executions).toHaveLength(1);
 

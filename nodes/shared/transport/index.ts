@@ -10,3 +10,4 @@ export { awazPages } from './paging';
 export { sleepCancellable } from './rateLimit';
 export { awazApiRequest } from './request';
 export type { AwazRequest, RequestScope, TransportSettings } from './types';
+export { UNCANCELLABLE_WAITS } from './types';
