@@ -7,6 +7,7 @@ const ui = require('./editor');
 
 const AGENT_ID = '65ff9abe3fdcbe533d3be143'; // "Sales Assistant" in the sandbox (Awaz's own example)
 const PACKAGE_DIR = process.env.AWAZ_UI_PACKAGE_DIR || path.join(__dirname, '..', '..');
+const DOCS_DIR = path.join(__dirname, '..', '..', 'docs');
 
 /** The operations of the built Awaz node, with the action text n8n's panel lists for each. */
 function expectedActions() {
@@ -120,24 +121,45 @@ describe('node panel', () => {
 		]);
 		expect(hook.agents).toEqual([]);
 
+		// An outcome, as the sandbox's call lifecycle delivers one (test/sandbox/README.md).
 		const event = {
 			id: '674b1c995e504fadc9b6fab9',
-			status: 'completed',
+			status: 'outcome',
 			agent: AGENT_ID,
 			contact: {
 				id: '674b1c995e504fadc9b6fab8',
-				name: 'Browser Test',
-				phone: '+14155550123',
-				email: 'browser@example.com',
+				name: 'Jane Doe',
+				phone: '+14155550124',
+				email: 'jane@example.com',
 			},
-			extracted_variables: { interested: 'yes' },
+			extracted_variables: {
+				interested: true,
+				callback_requested: false,
+				summary: 'Spoke with Jane Doe: interested.',
+			},
 		};
+		// n8n shows a one-time hint ("You can pin this output…") over the output of a trigger's first
+		// test event unless its flag says it was seen: the README's picture is taken without it.
+		await page.evaluate(() => localStorage.setItem('N8N_PIN_DATA_DISCOVERY_NDV', 'true'));
 		const [delivery] = await env.sandbox.deliver(event);
 		expect(delivery.status).toBe(200);
 		const output = ui.outputPanel(page);
 		await output.getByTestId('node-run-status-success').waitFor();
-		await output.getByText('Browser Test').first().waitFor();
+		await output.getByText('Jane Doe').first().waitFor();
 		await output.getByText('674b1c995e504fadc9b6fab9').first().waitFor();
+		// The README's picture of one event: the output panel in Table view, wide enough for every
+		// field of the event, nothing over it.
+		await page.setViewportSize({ width: 1920, height: 1000 });
+		try {
+			await ui.widenOutputPanel(page);
+			await output.getByTestId('radio-button-table').click();
+			const { columns, rows } = await ui.outputTable(page);
+			expect(columns.filter(Boolean)).toEqual(Object.keys(event));
+			expect(rows).toHaveLength(1);
+			await ui.screenshotOutputTable(page, path.join(DOCS_DIR, 'awaz-trigger-event.png'));
+		} finally {
+			await page.setViewportSize({ width: 1280, height: 800 });
+		}
 		await eventually(
 			'the test subscription deleted at the sandbox',
 			() => !env.sandbox.state.hooks.some((h) => h.hookUrl.includes('/webhook-test/')),
