@@ -127,3 +127,69 @@ describe('a write that may have been carried out', () => {
 		expect(sent).toEqual(['POST /v1/calls']);
 	});
 });
+
+describe('what identifies an item across tries', () => {
+	const scheduleEach: AwazOperation = {
+		description: [],
+		traits: ONE_AT_A_TIME_WRITE,
+		plan: (itemIndex) => ({
+			kind: 'single',
+			request: { method: 'POST', path: CALLS_PATH, body: { item: itemIndex } },
+			whenNoBody: {},
+		}),
+	};
+
+	/** Runs scheduleEach over `inputs` in `nodeContext`; item 1's POST is refused while `refuse`. */
+	async function tryOnce(nodeContext: IDataObject, inputs: IDataObject[], refuse: boolean) {
+		const sent: string[] = [];
+		const ctx = {
+			...contextFor(0, () => ({ statusCode: 500, body: {} })).ctx,
+			getInputData: () => inputs.map((json) => ({ json })),
+			getContext: () => nodeContext,
+			helpers: {
+				httpRequestWithAuthentication: async (
+					_credential: string,
+					options: IHttpRequestOptions,
+				) => {
+					const { item } = options.body as { item: number };
+					sent.push(`POST item ${item}`);
+					return refuse && item === 1
+						? { statusCode: 400, headers: {}, body: { message: 'refused' } }
+						: { statusCode: 201, headers: {}, body: { id: `call-${item}-${sent.length}` } };
+				},
+			},
+		} as unknown as IExecuteFunctions;
+		const outcome = await runOperation(ctx, scheduleEach).catch((error: Error) => error);
+		return { sent, outcome };
+	}
+
+	it('the same position with the same input item is the same item: its call is not placed again', async () => {
+		const nodeContext = {};
+		const first = await tryOnce(nodeContext, [{ name: 'Ann' }, { name: 'Bob' }], true);
+		expect(first.sent).toEqual(['POST item 0', 'POST item 1']);
+		expect(first.outcome).toBeInstanceOf(Error);
+
+		const retry = await tryOnce(nodeContext, [{ name: 'Ann' }, { name: 'Bob' }], false);
+		expect(retry.sent).toEqual(['POST item 1']);
+		expect(retry.outcome).toEqual([
+			[
+				{ json: { id: 'call-0-1' }, pairedItem: { item: 0 } },
+				{ json: { id: 'call-1-1' }, pairedItem: { item: 1 } },
+			],
+		]);
+	});
+
+	it('the same position with another input item is another item: its call is placed', async () => {
+		const nodeContext = {};
+		await tryOnce(nodeContext, [{ name: 'Ann' }, { name: 'Bob' }], true);
+
+		const next = await tryOnce(nodeContext, [{ name: 'Cleo' }, { name: 'Bob' }], false);
+		expect(next.sent).toEqual(['POST item 0', 'POST item 1']);
+		expect(next.outcome).toEqual([
+			[
+				{ json: { id: 'call-0-1' }, pairedItem: { item: 0 } },
+				{ json: { id: 'call-1-2' }, pairedItem: { item: 1 } },
+			],
+		]);
+	});
+});
