@@ -26,7 +26,7 @@ function server(
 function search(view: ListView, read: (page: number) => IDataObject[], ours: string[]) {
 	const pages: number[] = [];
 	const waited = new Set(ours);
-	for (let page = view.nextPage(ours, new Set()); page !== undefined && pages.length < 100; ) {
+	for (let page = view.nextPage(ours, new Set()); page !== undefined && pages.length < 1000; ) {
 		pages.push(page);
 		view.record(page, read(page), waited);
 		const unplaced = ours.filter((id) => view.pageOfCall(id) === undefined);
@@ -80,6 +80,22 @@ describe('finding the calls waited for in the call list', () => {
 		expect(pages.length).toBe(5);
 		expect(view.nextPage(ours, new Set())).toBeUndefined();
 	});
+
+	it.each(['oldest-first', 'newest-first'] as const)(
+		'a big batch is found on every page that shows it (%s): 1,000 calls over 50 pages, none left to reads by id',
+		(order) => {
+			const ours = ids(1000);
+			const view = new ListView(ours.length);
+
+			const pages = search(view, server(order, 57, ours, 20), ours);
+
+			// 1,057 calls in pages 0…52: the 51 pages that show ours, the way there (oldest first:
+			// doubling to the end, then halving) and an empty page or one of older calls beside them.
+			expect(ours.filter((id) => view.pageOfCall(id) === undefined)).toEqual([]);
+			expect(new Set(pages).size).toBe(pages.length);
+			expect(pages.length).toBeLessThanOrEqual(60);
+		},
+	);
 
 	it('a page is read for two or more due calls it showed; a single one is read by id', () => {
 		const ours = ids(12);

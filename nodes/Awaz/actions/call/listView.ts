@@ -1,10 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
 
-/**
- * The most pages the search for the waited-for calls may read before reads by id take over; never
- * more than there are calls to find, so that a search never costs more than reading each by id.
- */
-export const LIST_SEARCH_PAGES = 32;
 /** A page is read instead of calls by id only when it holds at least this many calls due a read. */
 const CALLS_WORTH_A_PAGE = 2;
 /** The search starts only for this many calls whose page is not known: fewer are read by id. */
@@ -32,9 +27,12 @@ export class ListView {
 	private off = false;
 	private readonly searchBudget: number;
 
-	/** `calls`: how many calls are waited for; the search may cost half as many reads. */
+	/**
+	 * `calls`: how many calls are waited for; the search may read half as many pages, so it never
+	 * costs more than reading each call by id, and a big batch is found on every page that shows it.
+	 */
 	constructor(calls: number) {
-		this.searchBudget = calls < CALLS_WORTH_A_SEARCH ? 0 : Math.min(LIST_SEARCH_PAGES, calls / 2);
+		this.searchBudget = calls < CALLS_WORTH_A_SEARCH ? 0 : calls / 2;
 	}
 
 	/**
