@@ -214,11 +214,64 @@ describe('a reset no window can have: held at most one window, then one request 
 		expect(gate.delayBeforeNextRequest(NOW + 2200)).toBe(0);
 	});
 
-	it('a reset a few milliseconds ahead, again and again, holds at least the shortest hold', () => {
+	it('a reset a few milliseconds ahead, again and again: asked at most every shortest hold', () => {
 		const gate = newGate();
-		const soon = { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(NOW + 5) };
-		gate.finished(gate.started(NOW), soon, NOW);
-		expect(gate.delayBeforeNextRequest(NOW)).toBe(SHORTEST_HOLD_MS);
+		const soon = (at: number) => ({
+			'x-ratelimit-remaining': '0',
+			'x-ratelimit-reset': String(at + 5),
+		});
+		gate.finished(gate.started(NOW), soon(NOW), NOW);
+		// The first reset is taken at its word (a window used up in its last moments).
+		expect(gate.delayBeforeNextRequest(NOW)).toBe(5 + 25);
+		let wokeAt = NOW + 30;
+		for (let i = 0; i < 5; i++) {
+			const probe = gate.started(wokeAt);
+			gate.finished(probe, soon(wokeAt + 1), wokeAt + 1);
+			const hold = gate.delayBeforeNextRequest(wokeAt + 1);
+			expect(hold).toBe(SHORTEST_HOLD_MS - 1);
+			wokeAt += SHORTEST_HOLD_MS;
+		}
+	});
+});
+
+describe('a window used up in its last moments (issue 15)', () => {
+	const W = 2000;
+	const START = NOW + 60_000; // a window start (NOW is a whole minute)
+
+	it('the next request goes at the reset plus the margin, not a shortest hold later', () => {
+		const gate = newGate();
+		gate.finished(gate.started(START - 12), answer(0, START, START - 12, 20), START - 10);
+		expect(gate.delayBeforeNextRequest(START - 10)).toBe(10 + 25);
+		// Another request (a second execution) waiting for the same reset wakes with it.
+		expect(gate.delayBeforeNextRequest(START - 5)).toBe(5 + 25);
+	});
+
+	it('a sequential client on a fake clock: every window after a late first one opens at its start', () => {
+		// 20 per 2 s, aligned windows; the first request lands 100 ms before a window ends; 2 ms a
+		// request. When each window's first request goes is the schedule the gate makes.
+		const gate = newGate();
+		const windowOf = (t: number) => Math.floor(t / W);
+		const counts = new Map<number, number>();
+		const firstIn = new Map<number, number>();
+		let now = START - 100;
+		for (let sent = 0; sent < 100; ) {
+			const hold = gate.delayBeforeNextRequest(now);
+			if (hold > 0) {
+				now += hold;
+				continue;
+			}
+			const ticket = gate.started(now);
+			const w = windowOf(now);
+			const count = (counts.get(w) ?? 0) + 1;
+			counts.set(w, count);
+			if (!firstIn.has(w)) firstIn.set(w, now - w * W);
+			expect(count).toBeLessThanOrEqual(20); // never a 429
+			now += 2;
+			gate.finished(ticket, answer(20 - count, (w + 1) * W, now, 20), now);
+			sent++;
+		}
+		const opened = [...firstIn.entries()].slice(1).map(([, at]) => at);
+		expect(opened).toEqual(opened.map(() => 25));
 	});
 });
 

@@ -23,6 +23,11 @@ interface WindowState {
 	 * answer yet (its sequence number).
 	 */
 	probeSeq?: number;
+	/**
+	 * When the requests held for the latest reset are let go (that reset plus the margin, or later
+	 * by the shortest hold): the next reset's wake-up is at least the shortest hold after it.
+	 */
+	wakeAtMs?: number;
 	clock: ServerClock;
 }
 
@@ -36,7 +41,9 @@ export const RESET_MARGIN_MS = 25;
 export const MAX_WINDOW_WAIT_MS = 61_000;
 /**
  * The shortest hold: a server that names a reset a few milliseconds ahead, again and again, or a
- * request waiting for another's answer, is not spun around in a tight loop.
+ * request waiting for another's answer, is not spun around in a tight loop. For resets it counts
+ * from the previous wake-up, not from now: a window used up in its last moments is followed by
+ * the next one at its start.
  */
 export const SHORTEST_HOLD_MS = 250;
 /**
@@ -213,10 +220,26 @@ export class RateLimitGate {
 		if (remaining === undefined || resetAtMs === undefined) return 0;
 		if (now < resetAtMs) {
 			if (remaining - inFlight > 0) return 0;
-			return Math.max(SHORTEST_HOLD_MS, resetAtMs - now + RESET_MARGIN_MS);
+			return this.holdUntilReset(resetAtMs, now);
 		}
 		if (remaining > 0 || probeSeq === undefined) return 0;
 		return SHORTEST_HOLD_MS;
+	}
+
+	/**
+	 * Until the reset (plus the margin). A reset later than the previous wake-up is a new one: it
+	 * is woken up for no sooner than the shortest hold after that wake-up, so a server naming a
+	 * reset a few milliseconds ahead again and again is asked at most every SHORTEST_HOLD_MS; a
+	 * reset before it is the one already held for (another request waits for it too).
+	 */
+	private holdUntilReset(resetAtMs: number, now: number): number {
+		const state = this.state;
+		const last = state.wakeAtMs;
+		let wakeAt = resetAtMs + RESET_MARGIN_MS;
+		if (last !== undefined)
+			wakeAt = Math.max(wakeAt, resetAtMs < last ? last : last + SHORTEST_HOLD_MS);
+		state.wakeAtMs = wakeAt;
+		return wakeAt - now;
 	}
 
 	/**
