@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { DOCUMENTED_LIMIT_PER_MINUTE } from '../shared/transport';
 import { agentDescription } from './actions/agent';
 import { callDescription } from './actions/call';
 import { contactDescription } from './actions/contact';
@@ -97,8 +98,7 @@ export class Awaz implements INodeType {
 						type: 'number',
 						typeOptions: { minValue: 0, maxValue: MAX_WAIT_SECONDS },
 						default: 300,
-						description:
-							'Seconds one request may wait in all for the rate limit (100 requests a minute per API key) before the item fails. Waiting is what lets big batches finish with no item lost.',
+						description: `Seconds one request may wait in all for the rate limit (${DOCUMENTED_LIMIT_PER_MINUTE} requests a minute per API key) before the item fails. Waiting is what lets big batches finish with no item lost.`,
 					},
 					{
 						displayName: 'Max Wait When Busy',

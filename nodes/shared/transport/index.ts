@@ -5,7 +5,7 @@ export { AwazApiError, mayHaveBeenCarriedOut } from './errors';
 export { answerToJson, asItemJson, listItems } from './items';
 export { keyWindowReader } from './keyLimit';
 export type { KeyWindow } from './share';
-export { KeyShare, ReadPacer, readsPerMinute } from './share';
+export { DOCUMENTED_LIMIT_PER_MINUTE, KeyShare, ReadPacer, readsPerMinute } from './share';
 export { awazPages } from './paging';
 export { sleepCancellable } from './rateLimit';
 export { awazApiRequest } from './request';

@@ -1,7 +1,6 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { CALL_STATUS_OPTIONS } from '../../../shared/callStatuses';
-import { callStatusList } from '../../../shared/subscriptionFilter';
+import { CALL_STATUS_OPTIONS, callStatusList } from '../../../shared/callStatuses';
 import { invalidField, readFields } from '../../helpers/validation';
 import { showFor } from '../common';
 
