@@ -12,7 +12,7 @@ import { callDescription } from './actions/call';
 import { contactDescription } from './actions/contact';
 import { contactListDescription } from './actions/contactList';
 import { phoneDescription } from './actions/phone';
-import { router } from './actions/router';
+import { runSelectedOperation } from './actions/router';
 import { subscriptionDescription } from './actions/subscription';
 import { workspaceDescription } from './actions/workspace';
 import { MAX_TIMEOUT_SECONDS, MAX_WAIT_SECONDS } from './helpers/validation';
@@ -126,6 +126,6 @@ export class Awaz implements INodeType {
 	methods = { listSearch, loadOptions };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+		return await runSelectedOperation.call(this);
 	}
 }
