@@ -7,7 +7,7 @@ import { readSubscriptionFilter, subscribeRequest } from '../../../shared/subscr
 import { invalidField, readFields } from '../../helpers/validation';
 import type { AwazOperation } from '../operation';
 import { ONE_AT_A_TIME_WRITE } from '../operation';
-import { showFor } from '../common';
+import { showFor } from '../fields';
 import { hookUrlField } from './fields';
 
 const show = showFor('subscription', 'create');

@@ -4,7 +4,7 @@ import { unsubscribeRequest } from '../../../shared/subscription';
 import { readFields } from '../../helpers/validation';
 import type { AwazOperation } from '../operation';
 import { ONE_AT_A_TIME_WRITE } from '../operation';
-import { showFor } from '../common';
+import { showFor } from '../fields';
 import { hookUrlField } from './fields';
 
 export const deleteSubscription: AwazOperation = {
