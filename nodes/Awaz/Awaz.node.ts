@@ -6,12 +6,13 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { DOCUMENTED_LIMIT_PER_MINUTE } from '../shared/transport';
 import { agentDescription } from './actions/agent';
 import { callDescription } from './actions/call';
 import { contactDescription } from './actions/contact';
 import { contactListDescription } from './actions/contactList';
 import { phoneDescription } from './actions/phone';
-import { router } from './actions/router';
+import { runSelectedOperation } from './actions/router';
 import { subscriptionDescription } from './actions/subscription';
 import { workspaceDescription } from './actions/workspace';
 import { MAX_TIMEOUT_SECONDS, MAX_WAIT_SECONDS } from './helpers/validation';
@@ -97,8 +98,7 @@ export class Awaz implements INodeType {
 						type: 'number',
 						typeOptions: { minValue: 0, maxValue: MAX_WAIT_SECONDS },
 						default: 300,
-						description:
-							'Seconds one request may wait in all for the rate limit (100 requests a minute per API key) before the item fails. Waiting is what lets big batches finish with no item lost.',
+						description: `Seconds one request may wait in all for the rate limit (${DOCUMENTED_LIMIT_PER_MINUTE} requests a minute per API key) before the item fails. Waiting is what lets big batches finish with no item lost.`,
 					},
 					{
 						displayName: 'Max Wait When Busy',
@@ -126,6 +126,6 @@ export class Awaz implements INodeType {
 	methods = { listSearch, loadOptions };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+		return await runSelectedOperation.call(this);
 	}
 }

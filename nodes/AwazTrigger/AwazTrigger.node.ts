@@ -8,11 +8,10 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { agentIdsField, statusesField } from '../shared/callStatuses';
-import { sameFilter } from '../shared/subscriptionFilter';
+import { agentIdsField, statusesField } from '../shared/fields';
+import { sameFilter, subscribeRequest } from '../shared/subscription';
 import { getAgents } from '../shared/agentOptions';
-import { CALL_HOOKS_PATH } from '../shared/endpoints';
-import { awazApiRequest } from '../shared/transport';
+import { awazApiRequest, DOCUMENTED_LIMIT_PER_MINUTE } from '../shared/transport';
 import { ANSWER_CONTENT_TYPE, RECEIVED, receiveCallEvents } from './events';
 import { REREAD_PAUSES_MS } from './verification';
 import {
@@ -90,7 +89,7 @@ export class AwazTrigger implements INodeType {
 						name: 'verifyEvents',
 						type: 'boolean',
 						default: false,
-						description: `Whether to start the workflow only for events Awaz confirms: each event's call is read back from Awaz by its ID and must exist, be made by one of the chosen agents and be at the event's status or later; the item is then the call as Awaz shows it. Costs one request per event from the API key's rate limit (100 a minute), and for a call Awaz does not show yet up to ${REREAD_PAUSES_MS.length} more over ${REREAD_PAUSES_MS.reduce((a, b) => a + b, 0) / 1000} s, while Awaz waits for the answer.`,
+						description: `Whether to start the workflow only for events Awaz confirms: each event's call is read back from Awaz by its ID and must exist, be made by one of the chosen agents and be at the event's status or later; the item is then the call as Awaz shows it. Costs one request per event from the API key's rate limit (${DOCUMENTED_LIMIT_PER_MINUTE} a minute), and for a call Awaz does not show yet up to ${REREAD_PAUSES_MS.length} more over ${REREAD_PAUSES_MS.reduce((a, b) => a + b, 0) / 1000} s, while Awaz waits for the answer.`,
 					},
 				],
 			},
@@ -137,10 +136,9 @@ export class AwazTrigger implements INodeType {
 						await unsubscribe(this, hookUrl);
 						delete staticData.subscription;
 					}
-					const body = { hookUrl, agents: wanted.agents, status: wanted.status };
 					await awazApiRequest.call(
 						this,
-						{ method: 'POST', path: CALL_HOOKS_PATH, body },
+						subscribeRequest({ hookUrl, ...wanted }),
 						LIFECYCLE_SCOPE,
 					);
 					staticData.subscription = { hookUrl, ...wanted };

@@ -1,8 +1,8 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { CALL_STATUSES, normalStatus } from '../shared/callStatuses';
-import type { SubscriptionFilter } from '../shared/subscriptionFilter';
-import { agentIdOf, asList } from '../shared/subscriptionFilter';
+import { agentIdOf, readSubscriptionFilter } from '../shared/subscription';
+import type { SubscriptionFilter } from '../shared/subscription';
 import { verifiedEvents } from './verification';
 
 /** What Awaz is told when the workflow starts (the webhook's `responseData`). */
@@ -171,10 +171,12 @@ export async function receiveCallEvents(this: IWebhookFunctions): Promise<IWebho
 	if (!Array.isArray(events)) return answer(this, events);
 	if (events.length === 0) return answer(this, ANSWERS.emptyList);
 
-	const filter: SubscriptionFilter = {
-		status: asList(this.getNodeParameter('statuses', CALL_STATUSES)),
-		agents: asList(this.getNodeParameter('agentIds', [])),
-	};
+	const filter = readSubscriptionFilter(
+		this.getNodeParameter('statuses', CALL_STATUSES),
+		this.getNodeParameter('agentIds', []),
+	);
+	// Activation refuses such Statuses, so no subscription sends events for them.
+	if ('problem' in filter) return answer(this, ANSWERS.otherStatus);
 	let wanted: IDataObject[] = [];
 	let firstReason: Answer | undefined;
 	for (const event of events) {

@@ -2,11 +2,16 @@ import type { IHookFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { CALL_STATUSES } from '../shared/callStatuses';
-import type { SubscriptionFilter } from '../shared/subscriptionFilter';
-import { filterOfListedSubscription, subscriptionFilter } from '../shared/subscriptionFilter';
-import type { AwazRequest, RequestScope } from '../shared/transport';
+import { invalidFieldMessage } from '../shared/fields';
+import type { Subscription, SubscriptionFilter } from '../shared/subscription';
+import {
+	filterOfListedSubscription,
+	LIST_SUBSCRIPTIONS,
+	readSubscriptionFilter,
+	unsubscribeRequest,
+} from '../shared/subscription';
+import type { RequestScope } from '../shared/transport';
 import { awazApiRequest, listItems } from '../shared/transport';
-import { CALL_HOOKS_PATH } from '../shared/endpoints';
 
 /**
  * Someone is waiting in the editor while n8n activates or deactivates the workflow, and n8n gives
@@ -14,10 +19,6 @@ import { CALL_HOOKS_PATH } from '../shared/endpoints';
  * for the rate limit, 10 s of 503s) with the same backoff and number of tries as an execution's.
  */
 export const LIFECYCLE_SCOPE: RequestScope = {};
-
-export interface Subscription extends SubscriptionFilter {
-	hookUrl: string;
-}
 
 /** The node's static data: what Awaz holds for this node's URL, as last seen or set by it. */
 export interface TriggerStaticData {
@@ -36,12 +37,12 @@ export function webhookUrlOf(ctx: IHookFunctions): string {
 }
 
 export function wantedFilterOf(ctx: IHookFunctions): SubscriptionFilter {
-	const filter = subscriptionFilter(
+	const filter = readSubscriptionFilter(
 		ctx.getNodeParameter('statuses', CALL_STATUSES),
 		ctx.getNodeParameter('agentIds', []),
 	);
 	if ('problem' in filter) {
-		throw new NodeOperationError(ctx.getNode(), `The "Statuses" field ${filter.problem}`, {
+		throw new NodeOperationError(ctx.getNode(), invalidFieldMessage('Statuses', filter.problem), {
 			description: 'Nothing was subscribed at Awaz.',
 		});
 	}
@@ -69,11 +70,10 @@ export async function subscriptionsFor(
 	ctx: IHookFunctions,
 	hookUrl: string,
 ): Promise<Subscription[]> {
-	const request: AwazRequest = { method: 'GET', path: CALL_HOOKS_PATH };
 	const listed = listItems(
 		ctx,
-		await awazApiRequest.call(ctx, request, LIFECYCLE_SCOPE),
-		request,
+		await awazApiRequest.call(ctx, LIST_SUBSCRIPTIONS, LIFECYCLE_SCOPE),
+		LIST_SUBSCRIPTIONS,
 		LIFECYCLE_SCOPE,
 	);
 	return listed
@@ -84,11 +84,7 @@ export async function subscriptionsFor(
 /** Removes Awaz's subscription for the URL; one that is already gone (404) counts as removed. */
 export async function unsubscribe(ctx: IHookFunctions, hookUrl: string): Promise<void> {
 	try {
-		await awazApiRequest.call(
-			ctx,
-			{ method: 'DELETE', path: CALL_HOOKS_PATH, qs: { hookUrl } },
-			LIFECYCLE_SCOPE,
-		);
+		await awazApiRequest.call(ctx, unsubscribeRequest(hookUrl), LIFECYCLE_SCOPE);
 	} catch (error) {
 		if ((error as NodeApiError).httpCode === '404') {
 			ctx.logger.debug(`Awaz Trigger: Awaz had no subscription for ${hookUrl} left to delete`);

@@ -2,7 +2,7 @@ import type { IDataObject, IWebhookFunctions, NodeApiError } from 'n8n-workflow'
 
 import { hasPassed } from '../shared/callStatuses';
 import { callPath } from '../shared/endpoints';
-import { agentIdOf } from '../shared/subscriptionFilter';
+import { agentIdOf } from '../shared/subscription';
 import type { RequestScope } from '../shared/transport';
 import { awazApiRequest, sleepCancellable, UNCANCELLABLE_WAITS } from '../shared/transport';
 

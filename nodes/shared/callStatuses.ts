@@ -1,4 +1,4 @@
-import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { IDataObject, INodePropertyOptions } from 'n8n-workflow';
 
 /** The call statuses Awaz can send events for, in the API's order, with when each is sent. */
 export const CALL_STATUS_OPTIONS: INodePropertyOptions[] = [
@@ -25,27 +25,24 @@ export const CALL_STATUS_OPTIONS: INodePropertyOptions[] = [
 
 export const CALL_STATUSES = CALL_STATUS_OPTIONS.map((option) => option.value as string);
 
-/** The Statuses multi-select of both nodes; each gives it its own description. */
-export const statusesField: INodeProperties = {
-	displayName: 'Statuses',
-	name: 'statuses',
-	type: 'multiOptions',
-	options: CALL_STATUS_OPTIONS,
-	default: [...CALL_STATUSES],
-	required: true,
-	description: 'The call statuses to be told about',
-};
+/** A multi-select's value, or a comma-separated list typed as an expression. */
+export function asList(value: unknown): string[] {
+	const list = Array.isArray(value) ? value : String(value ?? '').split(',');
+	return list.map((entry) => String(entry).trim()).filter(Boolean);
+}
 
-/** The Agents multi-select of both nodes, filled by `getAgents`. */
-export const agentIdsField: INodeProperties = {
-	displayName: 'Agent Names or IDs',
-	name: 'agentIds',
-	type: 'multiOptions',
-	typeOptions: { loadOptionsMethod: 'getAgents' },
-	default: [],
-	description:
-		'Only calls made by these agents; none chosen means all agents. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-};
+/** A multi-select of call statuses as a list, or what is wrong with it (empty, or a status Awaz does not know). */
+export function callStatusList(statuses: unknown): { status: string[] } | { problem: string } {
+	const status = asList(statuses);
+	if (status.length === 0) return { problem: 'is empty; choose at least one status' };
+	const unknown = status.filter((entry) => !CALL_STATUSES.includes(entry));
+	if (unknown.length) {
+		return {
+			problem: `has ${unknown.map((entry) => `"${entry}"`).join(', ')}, which Awaz does not know; use ${CALL_STATUSES.join(', ')}`,
+		};
+	}
+	return { status };
+}
 
 /**
  * A status as Awaz or a caller spelled it, in the one form every comparison uses: trimmed and

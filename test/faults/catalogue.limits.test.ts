@@ -726,7 +726,7 @@ describe('running at the rate limit with nothing lost', () => {
 	});
 });
 
-describe('a server that changes its window, or whose clock is off (issue 10)', () => {
+describe('a server that changes its window, or whose clock is off', () => {
 	/** Every item scheduled once, in order, with no 429 provoked and no error. */
 	function allDoneOnce(sb: Sandbox, result: Awaited<ReturnType<typeof run>>, names: unknown[]) {
 		expect(result.error).toBeUndefined();

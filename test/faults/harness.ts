@@ -1,5 +1,5 @@
 /**
- * The machinery of the fault catalogue (issue #3): a case is a row of data (node parameters, input
+ * The machinery of the fault catalogue: a case is a row of data (node parameters, input
  * items, faults to inject, what the user must see, how many requests Awaz may receive), and
  * `catalogue()` turns each row into real assertions, once with On Error → Stop and once with
  * Continue On Fail. Every case gets a sandbox of its own, so that no rate-limit window, queued fault

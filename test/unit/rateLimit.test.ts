@@ -1,5 +1,5 @@
 /**
- * The rate-limit gate (issue 10): a server that switches to a shorter window, a server whose clock
+ * The rate-limit gate: a server that switches to a shorter window, a server whose clock
  * is not ours, and the last limit seen. Every instant is given, none read from the clock.
  */
 import {

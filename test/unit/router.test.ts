@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, INode } from 
 
 import type { AwazOperation } from '../../nodes/Awaz/actions/operation';
 import { ONE_AT_A_TIME_READ, ONE_AT_A_TIME_WRITE } from '../../nodes/Awaz/actions/operation';
-import { runOperation } from '../../nodes/Awaz/actions/router';
+import { runOverItems } from '../../nodes/Awaz/actions/router';
 import { CALLS_PATH, callPath } from '../../nodes/shared/endpoints';
 import { AwazApiError } from '../../nodes/shared/transport';
 
@@ -71,7 +71,7 @@ describe('the router with an operation that has a second phase', () => {
 			statusCode: 200,
 			body: { id: url.split('/').pop(), status: 'completed' },
 		}));
-		const [output] = await runOperation(ctx, lookThenFollowUp);
+		const [output] = await runOverItems(ctx, lookThenFollowUp);
 		expect(output).toEqual(
 			[0, 1, 2].map((item) => ({
 				json: { id: `call-${item}`, status: 'completed', followUp: 'completed' },
@@ -92,7 +92,7 @@ describe('the router with an operation that has a second phase', () => {
 				? { statusCode: 404, body: {} }
 				: { statusCode: 200, body: { id: 'x' } },
 		);
-		await expect(runOperation(ctx, lookThenFollowUp)).rejects.toMatchObject({
+		await expect(runOverItems(ctx, lookThenFollowUp)).rejects.toMatchObject({
 			message: 'Awaz found nothing at GET /v1/calls/call-1 (404)',
 			context: { itemIndex: 1 },
 		});
@@ -115,13 +115,13 @@ describe('a write that may have been carried out', () => {
 		const { ctx, sent } = contextFor(1, () => {
 			throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
 		});
-		const first = await runOperation(ctx, scheduleOne).catch((error: unknown) => error);
+		const first = await runOverItems(ctx, scheduleOne).catch((error: unknown) => error);
 		expect(first).toBeInstanceOf(AwazApiError);
 		expect(first).toMatchObject({
 			message: 'Could not reach Awaz for POST /v1/calls',
 			mayHaveBeenCarriedOut: true,
 		});
-		await expect(runOperation(ctx, scheduleOne)).rejects.toMatchObject({
+		await expect(runOverItems(ctx, scheduleOne)).rejects.toMatchObject({
 			message: expect.stringMatching(/^Not sent again: the earlier try may have been carried out/),
 		});
 		expect(sent).toEqual(['POST /v1/calls']);

@@ -5,7 +5,6 @@ import {
 	RetryBudget,
 	WaitAllowance,
 } from '../../nodes/shared/transport/budget';
-import type { AwazContext } from '../../nodes/shared/transport/connection';
 import { connectionOf, redactEverywhere, redactKey } from '../../nodes/shared/transport/connection';
 import { PageWalk } from '../../nodes/shared/transport/paging';
 import {
@@ -13,7 +12,8 @@ import {
 	readRetryAfterMs,
 	RateLimitGate,
 } from '../../nodes/shared/transport/rateLimit';
-import { awazApiRequest, rateLimitedDelay } from '../../nodes/shared/transport/request';
+import { awazApiRequest } from '../../nodes/shared/transport';
+import { rateLimitedDelay } from '../../nodes/shared/transport/request';
 
 const NOW = Date.UTC(2025, 5, 1, 12, 0, 0);
 
@@ -228,7 +228,7 @@ function contextFor(fake: FakeAwaz) {
 		},
 		...(fake.cancellable === false ? {} : { getExecutionCancelSignal: () => undefined }),
 	};
-	return { context: context as unknown as AwazContext, sentAt, urls };
+	return { context: context as unknown as ThisParameterType<typeof awazApiRequest>, sentAt, urls };
 }
 
 /** Runs a request to its end on the fake clock; its error, if it failed. */

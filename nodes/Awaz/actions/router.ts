@@ -86,7 +86,12 @@ async function inItemOrder(
 	return results;
 }
 
-async function run(
+/**
+ * One item's plan carried out: what an earlier try did is handed back, a list is read (paged or
+ * not), a single request is sent, and a write's outcome is kept in the memo for Retry On Fail.
+ * The one place that interprets `Plan`.
+ */
+async function carryOutPlan(
 	ctx: IExecuteFunctions,
 	operation: AwazOperation,
 	plan: Plan,
@@ -157,7 +162,10 @@ function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number):
 		: new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
 }
 
-export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+/** The node's `execute()`: finds the chosen resource's operation and runs it over the items. */
+export async function runSelectedOperation(
+	this: IExecuteFunctions,
+): Promise<INodeExecutionData[][]> {
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operationName = this.getNodeParameter('operation', 0) as string;
 	const operation = findOperation(resource, operationName);
@@ -167,11 +175,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			`The operation "${operationName}" is not supported for "${resource}"`,
 		);
 	}
-	return await runOperation(this, operation);
+	return await runOverItems(this, operation);
 }
 
 /** Runs one operation over the node's input items: plan all, run in order, then `afterItems`. */
-export async function runOperation(
+export async function runOverItems(
 	ctx: IExecuteFunctions,
 	operation: AwazOperation,
 ): Promise<INodeExecutionData[][]> {
@@ -201,7 +209,7 @@ export async function runOperation(
 	/** What each item's output says besides Awaz's answer (its plan's `annotate`, or the memo's). */
 	const annotate: IDataObject[] = [];
 
-	const runItem = async (itemIndex: number): Promise<ItemResult> => {
+	const runOneItem = async (itemIndex: number): Promise<ItemResult> => {
 		const pairedItem = { item: itemIndex };
 		// An item's output is kept back until it has all arrived: a list that fails on its third
 		// page gives one error item, not two pages and an error.
@@ -213,7 +221,7 @@ export async function runOperation(
 		try {
 			if (plan instanceof Error) throw plan;
 			const done = { key: keys[itemIndex], memo, annotate };
-			await run(ctx, operation, plan, itemIndex, settings[itemIndex], done, emit);
+			await carryOutPlan(ctx, operation, plan, itemIndex, settings[itemIndex], done, emit);
 			return { output: itemOutput };
 		} catch (error) {
 			return { error };
@@ -223,7 +231,7 @@ export async function runOperation(
 	let results = await inItemOrder(
 		plans.length,
 		operation.traits.parallelItems,
-		runItem,
+		runOneItem,
 		!continueOnFail,
 	);
 	if (operation.afterItems && (continueOnFail || results.every((result) => 'output' in result))) {

@@ -1,6 +1,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { invalidFieldMessage } from '../../shared/fields';
+
 /**
  * Each kind of value the API takes, as a check that returns the value to send or says what is
  * wrong with it. Operations declare their fields with these kinds; nothing else validates.
@@ -289,7 +291,7 @@ export function invalidField(
 ): NodeOperationError {
 	return new NodeOperationError(
 		ctx.getNode(),
-		`The "${label}" field ${problem} [item ${itemIndex}]`,
+		`${invalidFieldMessage(label, problem)} [item ${itemIndex}]`,
 		{
 			itemIndex,
 			description: 'Nothing was sent to Awaz for this item.',

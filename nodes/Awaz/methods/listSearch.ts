@@ -5,7 +5,8 @@ import type {
 	INodeListSearchResult,
 } from 'n8n-workflow';
 
-import { AGENTS_PATH, CALLS_PATH, PHONES_PATH } from '../../shared/endpoints';
+import { agentChoices } from '../../shared/agentOptions';
+import { CALLS_PATH, PHONES_PATH } from '../../shared/endpoints';
 import { awazApiRequest, listItems } from '../../shared/transport';
 import type { AwazRequest } from '../../shared/transport';
 
@@ -27,10 +28,10 @@ export async function searchAgents(
 	this: ILoadOptionsFunctions,
 	filter?: string,
 ): Promise<INodeListSearchResult> {
-	const agents = await fetchList(this, { method: 'GET', path: AGENTS_PATH });
-	const results: INodeListSearchItems[] = agents
-		.filter((agent) => matches(filter, agent.name, agent.id))
-		.map((agent) => ({ name: String(agent.name ?? agent.id), value: String(agent.id) }));
+	const agents = await agentChoices(this);
+	const results: INodeListSearchItems[] = agents.filter((agent) =>
+		matches(filter, agent.name, agent.value),
+	);
 	return { results };
 }
 

@@ -3,6 +3,7 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { apiMessage } from './body';
 import type { AwazContext } from './connection';
+import { DOCUMENTED_LIMIT_PER_MINUTE } from './share';
 import type { AwazRequest, RequestScope, TransportSettings } from './types';
 import { describeRequest } from './types';
 
@@ -96,7 +97,7 @@ export class RequestErrors {
 			tries
 				? `The Awaz rate limit did not free up after ${tries} tries`
 				: `The Awaz rate limit did not free up within ${allowedS} s`,
-			'Awaz allows 100 requests per minute per API key, and other workflows or apps are using the same key. Nothing was sent for this item. ' +
+			`Awaz allows ${DOCUMENTED_LIMIT_PER_MINUTE} requests per minute per API key, and other workflows or apps are using the same key. Nothing was sent for this item. ` +
 				(this.remedyWithoutOptions(allowedS) ??
 					(tries
 						? this.remedyAfterTries(tries, option, allowedS)

@@ -1,11 +1,9 @@
 // What the nodes use of the transport; the modules behind it are its own business.
-export type { AwazContext } from './connection';
-export { AWAZ_CREDENTIAL } from './connection';
 export { AwazApiError, mayHaveBeenCarriedOut } from './errors';
-export { answerToJson, asItemJson, listItems } from './items';
+export { answerToJson, listItems } from './items';
 export { keyWindowReader } from './keyLimit';
 export type { KeyWindow } from './share';
-export { KeyShare, ReadPacer, readsPerMinute } from './share';
+export { DOCUMENTED_LIMIT_PER_MINUTE, KeyShare, ReadPacer, readsPerMinute } from './share';
 export { awazPages } from './paging';
 export { sleepCancellable } from './rateLimit';
 export { awazApiRequest } from './request';

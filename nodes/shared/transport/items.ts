@@ -6,7 +6,7 @@ import type { AwazRequest, RequestScope } from './types';
 import { describeRequest } from './types';
 
 /** An element of an answer as an output item's JSON: objects as they are, anything else as `value`. */
-export function asItemJson(element: unknown): IDataObject {
+function asItemJson(element: unknown): IDataObject {
 	return element && typeof element === 'object' && !Array.isArray(element)
 		? (element as IDataObject)
 		: { value: element as IDataObject[keyof IDataObject] };

@@ -1,4 +1,4 @@
 import { AGENTS_PATH } from '../../../shared/endpoints';
-import { unpagedListOperation } from '../common';
+import { unpagedListOperation } from '../listOperation';
 
 export const getAll = unpagedListOperation('agent', AGENTS_PATH);

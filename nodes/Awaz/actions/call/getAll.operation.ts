@@ -3,7 +3,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { CALLS_PATH } from '../../../shared/endpoints';
 import type { AwazOperation } from '../operation';
 import { ONE_AT_A_TIME_READ } from '../operation';
-import { listPlan, returnAllFields, showFor } from '../common';
+import { returnAllFields, showFor } from '../fields';
+import { listPlan } from '../listOperation';
 
 export const getAll: AwazOperation = {
 	traits: ONE_AT_A_TIME_READ,

@@ -2,7 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { AwazOperation } from '../operation';
 import { PLACES_CALLS } from '../operation';
-import { showFor } from '../common';
+import { showFor } from '../fields';
 import { schedule } from './schedule.operation';
 import type { CallWait } from './waitFields';
 import { readWaitSettings, waitFields } from './waitFields';

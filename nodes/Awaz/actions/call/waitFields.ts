@@ -1,9 +1,8 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { CALL_STATUS_OPTIONS } from '../../../shared/callStatuses';
-import { callStatusList } from '../../../shared/subscriptionFilter';
+import { CALL_STATUS_OPTIONS, callStatusList } from '../../../shared/callStatuses';
 import { invalidField, readFields } from '../../helpers/validation';
-import { showFor } from '../common';
+import { showFor } from '../fields';
 
 /**
  * The fields of the two waiting operations (Call → Schedule and Wait for Outcome, Call → Wait for

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { operationSelector } from '../common';
+import { operationSelector } from '../fields';
 import type { ResourceOperations } from '../operation';
 import { create } from './create.operation';
 

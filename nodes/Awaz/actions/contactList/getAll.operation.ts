@@ -1,4 +1,4 @@
 import { CONTACT_LISTS_PATH } from '../../../shared/endpoints';
-import { unpagedListOperation } from '../common';
+import { unpagedListOperation } from '../listOperation';
 
 export const getAll = unpagedListOperation('contactList', CONTACT_LISTS_PATH);

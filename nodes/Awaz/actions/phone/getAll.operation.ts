@@ -1,4 +1,4 @@
 import { PHONES_PATH } from '../../../shared/endpoints';
-import { unpagedListOperation } from '../common';
+import { unpagedListOperation } from '../listOperation';
 
 export const getAll = unpagedListOperation('phone', PHONES_PATH);

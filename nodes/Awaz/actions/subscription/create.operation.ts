@@ -1,12 +1,14 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { agentIdsField, statusesField } from '../../../shared/callStatuses';
-import { CALL_HOOKS_PATH } from '../../../shared/endpoints';
-import { readFields } from '../../helpers/validation';
+import { CALL_STATUSES } from '../../../shared/callStatuses';
+
+import { agentIdsField, statusesField } from '../../../shared/fields';
+import { readSubscriptionFilter, subscribeRequest } from '../../../shared/subscription';
+import { invalidField, readFields } from '../../helpers/validation';
 import type { AwazOperation } from '../operation';
 import { ONE_AT_A_TIME_WRITE } from '../operation';
-import { showFor } from '../common';
-import { hookUrlField, readStatusesAndAgents } from './shared';
+import { showFor } from '../fields';
+import { hookUrlField } from './fields';
 
 const show = showFor('subscription', 'create');
 
@@ -25,12 +27,16 @@ export const create: AwazOperation = {
 		const { hookUrl } = readFields<{ hookUrl: string }>(this, itemIndex, [
 			{ parameter: 'hookUrl', label: 'Hook URL', kind: 'httpUrl' },
 		]);
-		const { agents, status } = readStatusesAndAgents(this, itemIndex);
-		const body = { hookUrl, agents, status };
+		const filter = readSubscriptionFilter(
+			this.getNodeParameter('statuses', itemIndex, CALL_STATUSES),
+			this.getNodeParameter('agentIds', itemIndex, []),
+		);
+		if ('problem' in filter) throw invalidField(this, itemIndex, 'Statuses', filter.problem);
+		const request = subscribeRequest({ hookUrl, ...filter });
 		return {
 			kind: 'single',
-			request: { method: 'POST', path: CALL_HOOKS_PATH, body },
-			whenNoBody: { subscribed: true, ...body },
+			request,
+			whenNoBody: { subscribed: true, ...(request.body as IDataObject) },
 		};
 	},
 };

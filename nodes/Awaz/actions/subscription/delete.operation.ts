@@ -1,11 +1,11 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { CALL_HOOKS_PATH } from '../../../shared/endpoints';
+import { unsubscribeRequest } from '../../../shared/subscription';
 import { readFields } from '../../helpers/validation';
 import type { AwazOperation } from '../operation';
 import { ONE_AT_A_TIME_WRITE } from '../operation';
-import { showFor } from '../common';
-import { hookUrlField } from './shared';
+import { showFor } from '../fields';
+import { hookUrlField } from './fields';
 
 export const deleteSubscription: AwazOperation = {
 	traits: ONE_AT_A_TIME_WRITE,
@@ -22,7 +22,7 @@ export const deleteSubscription: AwazOperation = {
 		]);
 		return {
 			kind: 'single',
-			request: { method: 'DELETE', path: CALL_HOOKS_PATH, qs: { hookUrl } },
+			request: unsubscribeRequest(hookUrl),
 			whenNoBody: { deleted: true, hookUrl },
 			notFoundMessage: `Awaz has no subscription for ${hookUrl}`,
 		};

@@ -1,3 +1,3 @@
-import { topUpOperation } from './shared';
+import { topUpOperation } from './topUp';
 
 export const addMinutes = topUpOperation('minutes', 'addMinutes');

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { operationSelector } from '../common';
+import { operationSelector } from '../fields';
 import type { ResourceOperations } from '../operation';
 import { addCredits } from './addCredits.operation';
 import { addMinutes } from './addMinutes.operation';

@@ -1,6 +1,13 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { CALL_STATUSES } from './callStatuses';
+import { asList, callStatusList } from './callStatuses';
+import { CALL_HOOKS_PATH } from './endpoints';
+import type { AwazRequest } from './transport';
+
+/**
+ * A call-event subscription at Awaz, as both nodes make, compare and remove it: the trigger for
+ * its own webhook URL, the Call Event Subscription resource for any URL.
+ */
 
 /** The part of a call-event subscription that says which events Awaz sends. */
 export interface SubscriptionFilter {
@@ -9,27 +16,15 @@ export interface SubscriptionFilter {
 	status: string[];
 }
 
-/** A multi-select's value, or a comma-separated list typed as an expression. */
-export function asList(value: unknown): string[] {
-	const list = Array.isArray(value) ? value : String(value ?? '').split(',');
-	return list.map((entry) => String(entry).trim()).filter(Boolean);
+export interface Subscription extends SubscriptionFilter {
+	hookUrl: string;
 }
 
-/** A multi-select of call statuses as a list, or what is wrong with it (empty, or a status Awaz does not know). */
-export function callStatusList(statuses: unknown): { status: string[] } | { problem: string } {
-	const status = asList(statuses);
-	if (status.length === 0) return { problem: 'is empty; choose at least one status' };
-	const unknown = status.filter((entry) => !CALL_STATUSES.includes(entry));
-	if (unknown.length) {
-		return {
-			problem: `has ${unknown.map((entry) => `"${entry}"`).join(', ')}, which Awaz does not know; use ${CALL_STATUSES.join(', ')}`,
-		};
-	}
-	return { status };
-}
-
-/** The Statuses and Agents fields as a subscription body's `status` and `agents`, or what is wrong. */
-export function subscriptionFilter(
+/**
+ * The Statuses and Agents fields (`statuses`, `agentIds`) as a subscription's `status` and
+ * `agents`, or what is wrong with Statuses (for `invalidFieldMessage`).
+ */
+export function readSubscriptionFilter(
 	statuses: unknown,
 	agentIds: unknown,
 ): SubscriptionFilter | { problem: string } {
@@ -37,6 +32,19 @@ export function subscriptionFilter(
 	if ('problem' in checked) return checked;
 	return { agents: asList(agentIds), status: checked.status };
 }
+
+/** The request that subscribes `hookUrl` at Awaz; its body is what Awaz keeps. */
+export function subscribeRequest({ hookUrl, agents, status }: Subscription): AwazRequest {
+	return { method: 'POST', path: CALL_HOOKS_PATH, body: { hookUrl, agents, status } };
+}
+
+/** The request that removes Awaz's subscription for `hookUrl`. */
+export function unsubscribeRequest(hookUrl: string): AwazRequest {
+	return { method: 'DELETE', path: CALL_HOOKS_PATH, qs: { hookUrl } };
+}
+
+/** The request that lists every subscription of the workspace. */
+export const LIST_SUBSCRIPTIONS: AwazRequest = { method: 'GET', path: CALL_HOOKS_PATH };
 
 /** An agent as a subscription or a call event names it: an id, or an object with an id. */
 export function agentIdOf(agent: unknown): string | undefined {

@@ -1,3 +1,5 @@
+// The Awaz node's fields that several operations use; a field of one resource lives in its folder
+// (`<resource>/fields.ts`), a field of both nodes in nodes/shared/fields.ts.
 import type { INodeProperties } from 'n8n-workflow';
 
 /** A resource locator with a searchable list and a pasted-ID mode, as n8n's own nodes have. */
@@ -66,5 +68,52 @@ export function additionalFields(options: INodeProperties[]): INodeProperties {
 		placeholder: 'Add Field',
 		default: {},
 		options,
+	};
+}
+
+/** The `displayOptions` of a field that belongs to one operation. */
+export function showFor(resource: string, operation: string) {
+	return { show: { resource: [resource], operation: [operation] } };
+}
+
+/** The standard Return All / Limit pair of n8n's "Get Many" operations. */
+export function returnAllFields(resource: string, operation = 'getAll'): INodeProperties[] {
+	return [
+		{
+			displayName: 'Return All',
+			name: 'returnAll',
+			type: 'boolean',
+			displayOptions: showFor(resource, operation),
+			default: false,
+			description: 'Whether to return all results or only up to a given limit',
+		},
+		{
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			displayOptions: {
+				show: { resource: [resource], operation: [operation], returnAll: [false] },
+			},
+			typeOptions: { minValue: 1 },
+			default: 50,
+			description: 'Max number of results to return',
+		},
+	];
+}
+
+/** A resource's operation selector, from its operations' names and texts. */
+export function operationSelector(
+	resource: string,
+	options: Array<{ name: string; value: string; action: string; description: string }>,
+	defaultOperation: string,
+): INodeProperties {
+	return {
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: [resource] } },
+		options,
+		default: defaultOperation,
 	};
 }
