@@ -22,17 +22,17 @@ import {
 	locator,
 	PHONE_ID,
 	SEEDED_CALLS,
-} from '../fixtures';
-import type { NodeSettings } from '../fixtures';
-import type { Environment, RunResult } from '../runner';
-import { environment, PACKAGE_DIR, runNode } from '../runner';
+} from '../../kit/fixtures';
+import type { NodeSettings } from '../../kit/fixtures';
+import type { Environment, RunResult } from '../../kit/runner';
+import { environment, PACKAGE_DIR, runNode } from '../../kit/runner';
 
-import type { Fault, Sandbox } from '../sandbox';
-import { startSandbox } from '../sandbox';
+import type { Fault, Sandbox } from '../../kit/sandbox';
+import { startSandbox } from '../../kit/sandbox';
 
-export type { Fault, LoggedRequest, Sandbox } from '../sandbox';
-export { makeObjectId } from '../sandbox';
-export { AGENT_COUNT, CALL_IDS, UNKNOWN_CALL_ID } from '../fixtures';
+export type { Fault, LoggedRequest, Sandbox } from '../../kit/sandbox';
+export { makeObjectId } from '../../kit/sandbox';
+export { AGENT_COUNT, CALL_IDS, UNKNOWN_CALL_ID } from '../../kit/fixtures';
 
 /** Distinctive, so that it can be searched for in everything n8n hands back or logs. */
 export const API_KEY = 'test-key-LEAKCHECK-7c1d9e';

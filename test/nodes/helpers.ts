@@ -5,17 +5,17 @@
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { AGENT_ID, awazNode, locator, PHONE_ID } from '../fixtures';
-import type { NodeSettings } from '../fixtures';
-import type { Environment, RunResult } from '../runner';
-import { environment } from '../runner';
+import { AGENT_ID, awazNode, locator, PHONE_ID } from '../../kit/fixtures';
+import type { NodeSettings } from '../../kit/fixtures';
+import type { Environment, RunResult } from '../../kit/runner';
+import { environment } from '../../kit/runner';
 
-import type { Sandbox } from '../sandbox';
-import { startSandbox } from '../sandbox';
+import type { Sandbox } from '../../kit/sandbox';
+import { startSandbox } from '../../kit/sandbox';
 
-export type { Entity, LoggedRequest, Sandbox } from '../sandbox';
-export { makeObjectId, STATUSES } from '../sandbox';
-export { AGENT_ID, COMPANY_EMAIL, locator, PHONE_ID, SECOND_PHONE_ID } from '../fixtures';
+export type { Entity, LoggedRequest, Sandbox } from '../../kit/sandbox';
+export { makeObjectId, STATUSES } from '../../kit/sandbox';
+export { AGENT_ID, COMPANY_EMAIL, locator, PHONE_ID, SECOND_PHONE_ID } from '../../kit/fixtures';
 
 /** Distinctive, so that a leak of it anywhere in an output or error is easy to find. */
 export const API_KEY = 'test-key-DISTINCTIVE-9f8e7d';

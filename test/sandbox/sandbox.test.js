@@ -4,7 +4,7 @@ const http = require('http');
 const path = require('path');
 const { spawn } = require('child_process');
 const { once } = require('events');
-const { startSandbox, STATUSES, makeObjectId, buildFixtures } = require('.');
+const { startSandbox, STATUSES, makeObjectId, buildFixtures } = require('../../kit/sandbox');
 
 const KEY = 'test-key-main';
 const OTHER_KEY = 'test-key-other';
@@ -966,7 +966,7 @@ describe('lifecycle and options', () => {
 		const child = spawn(
 			process.execPath,
 			[
-				path.join(__dirname, 'cli.js'),
+				path.join(__dirname, '..', '..', 'kit', 'sandbox', 'cli.js'),
 				'--port',
 				'0',
 				'--api-key',
@@ -1277,7 +1277,7 @@ describe('call lifecycle', () => {
 		const child = spawn(
 			process.execPath,
 			[
-				path.join(__dirname, 'cli.js'),
+				path.join(__dirname, '..', '..', 'kit', 'sandbox', 'cli.js'),
 				'--port',
 				'0',
 				'--api-key',
@@ -1323,7 +1323,7 @@ describe('call lifecycle', () => {
 		]) {
 			const child = spawn(
 				process.execPath,
-				[path.join(__dirname, 'cli.js'), '--port', '0', ...args],
+				[path.join(__dirname, '..', '..', 'kit', 'sandbox', 'cli.js'), '--port', '0', ...args],
 				{ stdio: 'ignore' },
 			);
 			const [code] = await once(child, 'exit');

@@ -121,7 +121,7 @@ describe('node panel', () => {
 		]);
 		expect(hook.agents).toEqual([]);
 
-		// An outcome, as the sandbox's call lifecycle delivers one (test/sandbox/README.md).
+		// An outcome, as the sandbox's call lifecycle delivers one (kit/sandbox/README.md).
 		const event = {
 			id: '674b1c995e504fadc9b6fab9',
 			status: 'outcome',
