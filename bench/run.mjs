@@ -24,7 +24,7 @@ const { startSandbox } = require('../kit/sandbox');
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT_DIR = join(ROOT, '.tmp', 'bench');
-const API_KEY = 'bench-key';
+const { API_KEY } = require('../kit/fixtures');
 
 const args = Object.fromEntries(
 	process.argv.slice(2).map((arg) => {

@@ -39,7 +39,7 @@ process.env.N8N_DIAGNOSTICS_ENABLED = 'false';
 const require = createRequire(import.meta.url);
 const { inProcessN8n } = require('../kit/runner/engine');
 const { startSandbox } = require('../kit/sandbox');
-const { AGENT_ID, PHONE_ID, awazNode, locator } = require('../kit/fixtures');
+const { AGENT_ID, API_KEY, PHONE_ID, awazNode, locator } = require('../kit/fixtures');
 
 const args = Object.fromEntries(
 	process.argv.slice(2).map((arg) => {
@@ -52,7 +52,6 @@ const PARTS = new Set((args.only ?? 'a,b,c').split(','));
 const SHEET_N = Number(args.calls ?? 150);
 const SHEET_ORDER = args.order ?? 'oldest-first';
 
-const API_KEY = 'bench-wait-key';
 const LIMIT = 100;
 const WINDOW_MS = 60_000;
 /** (a): a call answered after 1.5 s, over at 14 s; busy at 1.5 s; voicemail at 5 s. */

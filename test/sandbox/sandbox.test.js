@@ -62,6 +62,13 @@ const rateHeaders = (headers) => ({
 	reset: headers.get('x-ratelimit-reset'),
 });
 
+// The one place the Postman ids are written out: the sandbox must seed them, and kit/fixtures,
+// which every other test, the bench and the scripts read them from, must name them.
+test('kit/fixtures names the Postman collection’s first agent and phone', () => {
+	const fixtures = require('../../kit/fixtures');
+	expect([fixtures.AGENT_ID, fixtures.PHONE_ID]).toEqual([FIRST_AGENT, FIRST_PHONE]);
+});
+
 describe('fixtures', () => {
 	it('makes deterministic 24-hex ObjectIds', () => {
 		expect(makeObjectId(1)).toBe('670000000000000000000001');
