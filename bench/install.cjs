@@ -1,6 +1,6 @@
 'use strict';
 /**
- * The bench's in-process n8n: the shared engine (test/runner/engine.js) on the n8n-core and
+ * The bench's in-process n8n: the shared engine (kit/runner/engine.js) on the n8n-core and
  * n8n-workflow of the provisioned n8n install (the copies a real n8n 2.41.1 uses), running
  * workflows made of our built package's nodes and n8n-nodes-base's HTTP Request and Split Out.
  *
@@ -11,7 +11,7 @@
 const Module = require('node:module');
 const path = require('node:path');
 
-const { inProcessN8n, PACKAGE_DIR } = require('../test/runner/engine');
+const { inProcessN8n, PACKAGE_DIR } = require('../kit/runner/engine');
 
 /** @param {string} n8nDir the provisioned install's n8n folder (with node_modules) */
 function loadInstall(n8nDir) {

@@ -20,11 +20,11 @@ import { provision } from '../scripts/n8n/provision.mjs';
 import * as wf from './workflows.mjs';
 
 const require = createRequire(import.meta.url);
-const { startSandbox } = require('../test/sandbox');
+const { startSandbox } = require('../kit/sandbox');
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT_DIR = join(ROOT, '.tmp', 'bench');
-const API_KEY = 'bench-key';
+const { API_KEY } = require('../kit/fixtures');
 
 const args = Object.fromEntries(
 	process.argv.slice(2).map((arg) => {

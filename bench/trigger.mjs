@@ -24,7 +24,7 @@ import { PROJECT_ROOT, prepareN8n } from '../scripts/n8n/instance.mjs';
 import { provision } from '../scripts/n8n/provision.mjs';
 import { sandboxCredential, startAwazSandbox } from '../scripts/n8n/sandbox.mjs';
 
-const { AGENT_ID, PHONE_ID } = createRequire(import.meta.url)('../test/fixtures');
+const { AGENT_ID, PHONE_ID } = createRequire(import.meta.url)('../kit/fixtures');
 
 const args = Object.fromEntries(
 	process.argv.slice(2).map((a) => {

@@ -2,7 +2,7 @@
 /**
  * Issue 9's bench: what Call → Schedule and Wait for Outcome costs and how late its results are,
  * measured against the Awaz sandbox on loopback with the real rate limit (100 requests per 60 s
- * window) and calls that move through their lifecycle (test/sandbox/README.md, "Call lifecycle").
+ * window) and calls that move through their lifecycle (kit/sandbox/README.md, "Call lifecycle").
  *
  *   node bench/wait.mjs            # after npm run build; about 6 minutes
  *   node bench/wait.mjs --only=a   # one part: a (one call), b (50 calls beside another workflow)
@@ -18,7 +18,7 @@
  *     last outcome is in the output against when Awaz reported it, the reads it took, the 429s.
  * Each part has bounds; the bench exits 1 when one is missed.
  *
- * Both workflows run in one in-process n8n engine (test/runner/engine.js on the project's n8n-core
+ * Both workflows run in one in-process n8n engine (kit/runner/engine.js on the project's n8n-core
  * and n8n-workflow), as two executions of one n8n instance. Prints a markdown report on stdout and
  * keeps a copy in .tmp/bench/wait-<time>.md; progress goes to stderr.
  */
@@ -37,9 +37,9 @@ process.env.N8N_LOG_LEVEL = 'silent';
 process.env.N8N_DIAGNOSTICS_ENABLED = 'false';
 
 const require = createRequire(import.meta.url);
-const { inProcessN8n } = require('../test/runner/engine');
-const { startSandbox } = require('../test/sandbox');
-const { AGENT_ID, PHONE_ID, awazNode, locator } = require('../test/fixtures');
+const { inProcessN8n } = require('../kit/runner/engine');
+const { startSandbox } = require('../kit/sandbox');
+const { AGENT_ID, API_KEY, PHONE_ID, awazNode, locator } = require('../kit/fixtures');
 
 const args = Object.fromEntries(
 	process.argv.slice(2).map((arg) => {
@@ -52,7 +52,6 @@ const PARTS = new Set((args.only ?? 'a,b,c').split(','));
 const SHEET_N = Number(args.calls ?? 150);
 const SHEET_ORDER = args.order ?? 'oldest-first';
 
-const API_KEY = 'bench-wait-key';
 const LIMIT = 100;
 const WINDOW_MS = 60_000;
 /** (a): a call answered after 1.5 s, over at 14 s; busy at 1.5 s; voicemail at 5 s. */

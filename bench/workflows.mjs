@@ -7,7 +7,7 @@
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const { AGENT_ID, PHONE_ID, awazNode, locator } = require('../test/fixtures');
+const { AGENT_ID, PHONE_ID, awazNode, locator } = require('../kit/fixtures');
 
 /** The HTTP Request node version a user gets today when adding the node (its defaultVersion). */
 export const HTTP_REQUEST_VERSION = 4.5;

@@ -1,4 +1,4 @@
-// Loads the in-memory Awaz API server (test/sandbox, CommonJS) from ESM, and the n8n credential
+// Loads the in-memory Awaz API server (kit/sandbox, CommonJS) from ESM, and the n8n credential
 // that points at it. Shared by `npm start` and the e2e suite.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -11,7 +11,7 @@ const SANDBOX_CREDENTIAL_ID = 'awazSandboxCred1';
 /**
  * Starts the sandbox on 127.0.0.1 (`log: true` prints one JSON line per request; `lifecycle`
  * sets how fast scheduled calls move through their statuses, `false` keeps them `scheduled`).
- * @returns {Promise<import('../../test/sandbox/server').Sandbox>} with url, requests, close(), …
+ * @returns {Promise<import('../../kit/sandbox/server').Sandbox>} with url, requests, close(), …
  */
 export async function startAwazSandbox({
 	port = 0,
@@ -19,8 +19,8 @@ export async function startAwazSandbox({
 	lifecycle = { timeScale: 1 },
 } = {}) {
 	const require = createRequire(import.meta.url);
-	const { startSandbox } = require(join(PROJECT_ROOT, 'test', 'sandbox', 'index.js'));
-	// A scheduled call goes through its statuses (about 30 s at time scale 1): see test/sandbox/README.md.
+	const { startSandbox } = require(join(PROJECT_ROOT, 'kit', 'sandbox', 'index.js'));
+	// A scheduled call goes through its statuses (about 30 s at time scale 1): see kit/sandbox/README.md.
 	return startSandbox({ apiKey: SANDBOX_API_KEY, port, log, lifecycle });
 }
 

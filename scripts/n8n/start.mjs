@@ -69,7 +69,7 @@ function nextSteps({ url, credential, sandbox, firstRun, queue }) {
 		? [
 				'Choose Call → Schedule: Agent "Sales Assistant" and From Phone "+11111111111" (from the',
 				'lists), Contact Name "Jane Doe", Phone Number "+14155550124"; then "Execute step". The last digit',
-				'picks what happens (4-7 answer, 0 busy, 1 voicemail, 2 fails; test/sandbox/README.md); Call → Get shows it.',
+				'picks what happens (4-7 answer, 0 busy, 1 voicemail, 2 fails; kit/sandbox/README.md); Call → Get shows it.',
 			]
 		: [
 				'Choose Call → Schedule: an agent and a phone from the lists, a contact and a number you',

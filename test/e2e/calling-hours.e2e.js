@@ -44,7 +44,8 @@ test('four countries at one instant: Awaz receives each call at the window’s s
 
 	const { response, execution } = await runWebhookWorkflow(WORKFLOW, { calls });
 
-	await expectRequests(
+	expectRequests(
+		sandbox,
 		LEADS.map((lead) => ({
 			method: 'POST',
 			path: '/v1/calls',

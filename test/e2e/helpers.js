@@ -1,12 +1,10 @@
 'use strict';
 // What the e2e test files share: calling a workflow's production webhook, reading the execution
-// n8n stored for it, and the assertions on what reached the Awaz sandbox.
+// n8n stored for it; the fixture ids and the assertion on what reached the Awaz sandbox come from
+// the kit (kit/fixtures, kit/expect.js).
 const { getE2eEnv } = require('./load-env');
-
-/** The first agent and phone of the sandbox's fixtures (as in Awaz's Postman collection). */
-const AGENT_ID = '65ff9abe3fdcbe533d3be143';
-const PHONE_ID = '661d7fb88bcadcf1d86fd8b0';
-const COMPANY_EMAIL = 'workspace@example.com';
+const { AGENT_ID, PHONE_ID, COMPANY_EMAIL, COMPANY_ID } = require('../../kit/fixtures');
+const { expectRequests } = require('../../kit/expect');
 
 /** The running environment (n8n, sandbox, scripted OpenAI server, credential) plus n8n-env's helpers. */
 let envPromise;
@@ -107,23 +105,11 @@ function nodeOutput(execution, nodeName) {
 	return (runs[0].data?.main?.[0] ?? []).map(({ json, pairedItem }) => ({ json, pairedItem }));
 }
 
-/**
- * Exactly these requests, in order, reached the sandbox, each with the credential's key as a
- * Bearer token (the in-process tests' expectRequests, here against the live sandbox log).
- */
-async function expectRequests(expected) {
-	const { sandbox, credential } = await e2eEnv();
-	expect(
-		sandbox.requests.map(({ method, path, query, body }) => ({ method, path, query, body })),
-	).toEqual(expected.map(({ method, path, query = {}, body }) => ({ method, path, query, body })));
-	for (const request of sandbox.requests)
-		expect(request.headers.authorization).toBe(`Bearer ${credential.data.apiKey}`);
-}
-
 module.exports = {
 	AGENT_ID,
 	PHONE_ID,
 	COMPANY_EMAIL,
+	COMPANY_ID,
 	e2eEnv,
 	activateWebhookWorkflows,
 	postWebhook,

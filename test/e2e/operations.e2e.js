@@ -11,6 +11,7 @@
 const {
 	AGENT_ID,
 	COMPANY_EMAIL,
+	COMPANY_ID,
 	PHONE_ID,
 	activateWebhookWorkflows,
 	e2eEnv,
@@ -40,7 +41,6 @@ const WORKFLOWS = {
 };
 
 const ADD_CREDITS_PATH = '/v1/companies/add/credits';
-const COMPANY_ID = '670000000000000000000301';
 
 let sandbox;
 beforeAll(async () => {
@@ -78,12 +78,12 @@ describe('Get Many operations', () => {
 			{},
 			sandbox.fixtures.agents.map((agent) => [agent, 0]),
 		);
-		await expectRequests([{ method: 'GET', path: '/v1/agents' }]);
+		expectRequests(sandbox, [{ method: 'GET', path: '/v1/agents' }]);
 	});
 
 	test('Phone → Get Many (Limit 1): GET /v1/phones, only the first phone', async () => {
 		await expectSuccessfulRun(WORKFLOWS.phoneGetAll, {}, [[sandbox.fixtures.phones[0], 0]]);
-		await expectRequests([{ method: 'GET', path: '/v1/phones' }]);
+		expectRequests(sandbox, [{ method: 'GET', path: '/v1/phones' }]);
 	});
 
 	test('Contact List → Get Many (Return All): GET /v1/contact_lists', async () => {
@@ -92,7 +92,7 @@ describe('Get Many operations', () => {
 			{},
 			sandbox.fixtures.contactLists.map((list) => [list, 0]),
 		);
-		await expectRequests([{ method: 'GET', path: '/v1/contact_lists' }]);
+		expectRequests(sandbox, [{ method: 'GET', path: '/v1/contact_lists' }]);
 	});
 
 	test('Call Event Subscription → Get Many (Return All): GET /v1/hooks/calls', async () => {
@@ -107,7 +107,7 @@ describe('Get Many operations', () => {
 			{},
 			hooks.map((hook) => [hook, 0]),
 		);
-		await expectRequests([{ method: 'GET', path: '/v1/hooks/calls' }]);
+		expectRequests(sandbox, [{ method: 'GET', path: '/v1/hooks/calls' }]);
 	});
 
 	test('Call → Get Many (Limit 25): pages 0 and 1 of GET /v1/calls, the 25 newest calls', async () => {
@@ -116,7 +116,7 @@ describe('Get Many operations', () => {
 			{},
 			sandbox.fixtures.calls.slice(0, 25).map((call) => [call, 0]),
 		);
-		await expectRequests([
+		expectRequests(sandbox, [
 			{ method: 'GET', path: '/v1/calls', query: { page: '0' } },
 			{ method: 'GET', path: '/v1/calls', query: { page: '1' } },
 		]);
@@ -128,7 +128,7 @@ describe('single-item operations', () => {
 		const call = sandbox.fixtures.calls[2];
 
 		await expectSuccessfulRun(WORKFLOWS.callGet, { callId: call.id }, [[call, 0]]);
-		await expectRequests([{ method: 'GET', path: `/v1/calls/${call.id}` }]);
+		expectRequests(sandbox, [{ method: 'GET', path: `/v1/calls/${call.id}` }]);
 	});
 
 	test('Call → Schedule: one POST /v1/calls per element of the batch, each output paired with its item', async () => {
@@ -163,7 +163,10 @@ describe('single-item operations', () => {
 			{ json: created(0), pairedItem: { item: 0 } },
 			{ json: created(1), pairedItem: { item: 1 } },
 		]);
-		await expectRequests(sent.map((body) => ({ method: 'POST', path: '/v1/calls', body })));
+		expectRequests(
+			sandbox,
+			sent.map((body) => ({ method: 'POST', path: '/v1/calls', body })),
+		);
 	});
 
 	test('Contact → Create: POST /v1/contacts with name, phone and the email from Additional Fields', async () => {
@@ -172,7 +175,7 @@ describe('single-item operations', () => {
 		await expectSuccessfulRun(WORKFLOWS.contactCreate, contact, [
 			[{ id: expect.any(String), ...contact }, 0],
 		]);
-		await expectRequests([{ method: 'POST', path: '/v1/contacts', body: contact }]);
+		expectRequests(sandbox, [{ method: 'POST', path: '/v1/contacts', body: contact }]);
 		expect(sandbox.state.contacts).toEqual([{ id: expect.any(String), ...contact }]);
 	});
 
@@ -184,7 +187,7 @@ describe('single-item operations', () => {
 		};
 
 		await expectSuccessfulRun(WORKFLOWS.subscriptionCreate, { hookUrl: body.hookUrl }, [[body, 0]]);
-		await expectRequests([{ method: 'POST', path: '/v1/hooks/calls', body }]);
+		expectRequests(sandbox, [{ method: 'POST', path: '/v1/hooks/calls', body }]);
 		expect(sandbox.state.hooks).toEqual([body]);
 	});
 
@@ -196,7 +199,7 @@ describe('single-item operations', () => {
 		await expectSuccessfulRun(WORKFLOWS.subscriptionDelete, { hookUrl }, [
 			[{ message: 'Subscription deleted', hookUrl }, 0],
 		]);
-		await expectRequests([{ method: 'DELETE', path: '/v1/hooks/calls', query: { hookUrl } }]);
+		expectRequests(sandbox, [{ method: 'DELETE', path: '/v1/hooks/calls', query: { hookUrl } }]);
 		expect(sandbox.state.hooks).toEqual([]);
 	});
 
@@ -206,7 +209,7 @@ describe('single-item operations', () => {
 			{ companyEmail: COMPANY_EMAIL, credits: 10 },
 			[[{ company: { email: COMPANY_EMAIL, id: COMPANY_ID }, credits: 110 }, 0]],
 		);
-		await expectRequests([
+		expectRequests(sandbox, [
 			{
 				method: 'POST',
 				path: ADD_CREDITS_PATH,
@@ -221,7 +224,7 @@ describe('single-item operations', () => {
 			{ companyEmail: COMPANY_EMAIL, minutes: 15 },
 			[[{ company: { email: COMPANY_EMAIL, id: COMPANY_ID }, minutes: 75 }, 0]],
 		);
-		await expectRequests([
+		expectRequests(sandbox, [
 			{
 				method: 'POST',
 				path: ADD_CREDITS_PATH,
@@ -295,7 +298,7 @@ describe('bad input and Continue On Fail', () => {
 		expect(response.json[1].error).toMatch(/\[item 1\]$/);
 		expect(execution.status).toBe('success');
 		expect(nodeOutput(execution, 'Awaz')).toEqual(expected);
-		await expectRequests([
+		expectRequests(sandbox, [
 			{ method: 'POST', path: '/v1/contacts', body: contacts[0] },
 			{ method: 'POST', path: '/v1/contacts', body: contacts[2] },
 		]);

@@ -14,6 +14,7 @@ const {
 	nodeOutput,
 	postWebhook,
 } = require('./helpers');
+const { PHONE_ID, SECOND_AGENT_ID, UNKNOWN_CALL_ID, seededCallId } = require('../../kit/fixtures');
 
 const WORKFLOW_ID = 'awazE2eTrigger01';
 const WEBHOOK_ID = 'a3a2e2e0-0000-4000-8000-00000000a001'; // the trigger node's webhookId in the JSON
@@ -28,10 +29,10 @@ let hookUrl;
 
 /** A call event as Awaz might send it (the payload is undocumented): nested, with non-ASCII text. */
 const event = (overrides = {}) => ({
-	id: '670000000000000000010004',
+	id: seededCallId(4),
 	status: 'completed',
 	agent: AGENT_ID,
-	from: '661d7fb88bcadcf1d86fd8b0',
+	from: PHONE_ID,
 	contact: { name: 'Zoë Ñúñez', phone: '+34911222333', email: null },
 	datetime: '2024-12-20T09:00:00.000Z',
 	duration: 73.5,
@@ -64,7 +65,7 @@ const bearer = () => `Bearer ${sandbox.apiKey}`;
  * event, and the next execution must be that one's, and the only new one.
  */
 async function expectNothingStartedSince(before) {
-	const marker = event({ id: '670000000000000000010005', status: 'voicemail' });
+	const marker = event({ id: seededCallId(5), status: 'voicemail' });
 	await sandbox.deliver(marker);
 	const execution = await newestExecution(WORKFLOW_ID, before);
 	expect(nodeOutput(execution, 'Awaz Trigger').map(({ json }) => json)).toEqual([marker]);
@@ -128,7 +129,7 @@ test('an event with another status or another agent starts nothing', async () =>
 	);
 	const otherAgent = await sandbox.deliverRaw(
 		hookUrl,
-		JSON.stringify(event({ agent: '670000000000000000000102' })),
+		JSON.stringify(event({ agent: SECOND_AGENT_ID })),
 	);
 	expect(otherStatus).toMatchObject({
 		status: 200,
@@ -341,7 +342,7 @@ describe('Verify With Awaz (workflows/trigger-verify.json: the same trigger with
 
 	test('a forged event for an id Awaz does not know starts nothing: 200, fixed text, one GET and three re-reads', async () => {
 		const before = await executionCount(VERIFYING.id);
-		const forged = event({ id: '6700000000000000000fffff' });
+		const forged = event({ id: UNKNOWN_CALL_ID });
 		sandbox.clearLog();
 
 		const answer = await sandbox.deliverRaw(verifyUrl, JSON.stringify(forged));

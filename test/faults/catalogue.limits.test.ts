@@ -5,7 +5,7 @@
  */
 import type { ILoadOptionsFunctions } from 'n8n-workflow';
 
-import { awazNode, loadOptionsContext, runNode, triggerLifecycle } from '../runner';
+import { awazNode, loadOptionsContext, runNode, triggerLifecycle } from '../../kit/runner';
 import type { FaultCase, Sandbox } from './harness';
 import {
 	CALL_IDS,

@@ -6,8 +6,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { AGENT_ID, awazNode, locator, PHONE_ID } from '../fixtures';
-import { n8n } from '../runner';
+import { AGENT_ID, awazNode, locator, PHONE_ID } from '../../kit/fixtures';
+import { n8n } from '../../kit/runner';
 import type { Sandbox } from './harness';
 import {
 	CALL_IDS,

@@ -16,26 +16,24 @@ import path from 'node:path';
 
 import {
 	AGENT_ID,
+	API_KEY,
 	awazNode,
 	CALL_IDS,
 	COMPANY_EMAIL,
 	locator,
 	PHONE_ID,
 	SEEDED_CALLS,
-} from '../fixtures';
-import type { NodeSettings } from '../fixtures';
-import type { Environment, RunResult } from '../runner';
-import { environment, PACKAGE_DIR, runNode } from '../runner';
+} from '../../kit/fixtures';
+import type { NodeSettings } from '../../kit/fixtures';
+import type { Environment, RunResult } from '../../kit/runner';
+import { PACKAGE_DIR, runNode, withBed } from '../../kit/runner';
+import type { BedOptions } from '../../kit/runner';
 
-import type { Fault, Sandbox } from '../sandbox';
-import { startSandbox } from '../sandbox';
+import type { Fault, Sandbox } from '../../kit/sandbox';
 
-export type { Fault, LoggedRequest, Sandbox } from '../sandbox';
-export { makeObjectId } from '../sandbox';
-export { AGENT_COUNT, CALL_IDS, UNKNOWN_CALL_ID } from '../fixtures';
-
-/** Distinctive, so that it can be searched for in everything n8n hands back or logs. */
-export const API_KEY = 'test-key-LEAKCHECK-7c1d9e';
+export type { Fault, LoggedRequest, Sandbox } from '../../kit/sandbox';
+export { makeObjectId } from '../../kit/sandbox';
+export { AGENT_COUNT, API_KEY, CALL_IDS, UNKNOWN_CALL_ID } from '../../kit/fixtures';
 
 /** Small budgets keep every case fast: a 1 s timeout, 3 s of waiting for 429 or 503. */
 export const FAST = { timeout: 1, maxBusyWait: 3, maxRateLimitWait: 3 };
@@ -174,34 +172,8 @@ export function remember(label: string, result: RunResult): void {
 	seen.push({ label: `${label}: run data`, text: safeStringify(result.run.data) });
 }
 
-export interface Bed {
-	sb: Sandbox;
-	env: Environment;
-}
-
-export interface BedOptions {
-	rateLimit?: { limit: number; windowMs: number };
-	/** The key the credential sends; the sandbox always accepts only API_KEY. */
-	apiKey?: string;
-	/** The sandbox's call lifecycle (how fast created calls move through their statuses). */
-	lifecycle?: { timeScale: number } | false;
-}
-
-/** A sandbox and an environment pointing at it; closed again when `use` is done. */
-export async function withBed<T>(options: BedOptions, use: (bed: Bed) => Promise<T>): Promise<T> {
-	const sb = await startSandbox({
-		apiKey: API_KEY,
-		// Far above what one case sends, unless the case is about the limit itself.
-		rateLimit: options.rateLimit ?? { limit: 100_000, windowMs: 60_000 },
-		...(options.lifecycle === undefined ? {} : { lifecycle: options.lifecycle }),
-	});
-	try {
-		const env = await environment({ apiKey: options.apiKey ?? API_KEY, baseUrl: sb.url });
-		return await use({ sb, env });
-	} finally {
-		await sb.close();
-	}
-}
+export type { Bed, BedOptions } from '../../kit/runner';
+export { withBed } from '../../kit/runner';
 
 /** Runs one Awaz node and remembers the result for the leak check. */
 export async function run(

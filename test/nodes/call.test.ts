@@ -1,6 +1,6 @@
 import type { IDataObject, ILoadOptionsFunctions } from 'n8n-workflow';
 
-import { awazNode, loadOptionsContext, runNode } from '../runner';
+import { awazNode, loadOptionsContext, runNode } from '../../kit/runner';
 import {
 	AGENT_ID,
 	expectOutput,

@@ -1,11 +1,11 @@
 /**
  * Calling Hours on Call → Schedule and Call → Schedule and Wait for Outcome, through n8n's engine
  * against the sandbox: what Awaz receives for each number, and what each output item says. The
- * workflow's zone is Europe/Berlin (test/runner/engine.js).
+ * workflow's zone is Europe/Berlin (kit/runner/engine.js).
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { awazNode, runNode } from '../runner';
+import { awazNode, runNode } from '../../kit/runner';
 import type { Entity, Sandbox } from './helpers';
 import { AGENT_ID, expectOutput, locator, PHONE_ID, scheduleNode, useSandbox } from './helpers';
 

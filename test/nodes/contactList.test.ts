@@ -1,4 +1,4 @@
-import { awazNode, runNode } from '../runner';
+import { awazNode, runNode } from '../../kit/runner';
 import { expectOutput, expectRequests, useSandbox } from './helpers';
 
 const t = useSandbox();

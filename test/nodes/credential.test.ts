@@ -1,5 +1,5 @@
-import { environment } from '../runner';
-import { testCredential } from '../runner/credentialTest';
+import { environment } from '../../kit/runner';
+import { testCredential } from '../../kit/runner/credentialTest';
 import { API_KEY, expectRequests, useSandbox } from './helpers';
 
 const t = useSandbox();

@@ -4,8 +4,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { RunResult } from '../runner';
-import { awazNode, environment, runNode } from '../runner';
+import type { RunResult } from '../../kit/runner';
+import { awazNode, environment, runNode } from '../../kit/runner';
 import {
 	API_KEY,
 	expectNoKeyIn,

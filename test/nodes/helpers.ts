@@ -5,48 +5,23 @@
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { AGENT_ID, awazNode, locator, PHONE_ID } from '../fixtures';
-import type { NodeSettings } from '../fixtures';
-import type { Environment, RunResult } from '../runner';
-import { environment } from '../runner';
+import { AGENT_ID, API_KEY, awazNode, locator, PHONE_ID } from '../../kit/fixtures';
+import type { NodeSettings } from '../../kit/fixtures';
+import type { RunResult } from '../../kit/runner';
 
-import type { Sandbox } from '../sandbox';
-import { startSandbox } from '../sandbox';
-
-export type { Entity, LoggedRequest, Sandbox } from '../sandbox';
-export { makeObjectId, STATUSES } from '../sandbox';
-export { AGENT_ID, COMPANY_EMAIL, locator, PHONE_ID, SECOND_PHONE_ID } from '../fixtures';
-
-/** Distinctive, so that a leak of it anywhere in an output or error is easy to find. */
-export const API_KEY = 'test-key-DISTINCTIVE-9f8e7d';
-
-export interface TestBed {
-	readonly sb: Sandbox;
-	readonly env: Environment;
-}
-
-/**
- * Starts one sandbox for the calling test file and resets it before each test. The rate limit is
- * raised well above what a file sends, so that no test waits for a window another test used up.
- */
-export function useSandbox(options: IDataObject = {}): TestBed {
-	let sb: Sandbox | undefined;
-	let env: Environment | undefined;
-	beforeAll(async () => {
-		sb = await startSandbox({ apiKey: API_KEY, rateLimit: { limit: 100_000 }, ...options });
-		env = await environment({ apiKey: API_KEY, baseUrl: sb.url });
-	});
-	beforeEach(() => sb!.reset());
-	afterAll(async () => await sb?.close());
-	return {
-		get sb() {
-			return sb!;
-		},
-		get env() {
-			return env!;
-		},
-	};
-}
+export type { Entity, LoggedRequest, Sandbox } from '../../kit/sandbox';
+export { makeObjectId, STATUSES } from '../../kit/sandbox';
+export {
+	AGENT_ID,
+	API_KEY,
+	COMPANY_EMAIL,
+	locator,
+	PHONE_ID,
+	SECOND_PHONE_ID,
+} from '../../kit/fixtures';
+export { expectRequests } from '../../kit/expect';
+export type { Bed as TestBed } from '../../kit/runner';
+export { useSandbox } from '../../kit/runner';
 
 /** Call → Schedule of Jane Doe with the first agent and phone; `parameters` override. */
 export const scheduleNode = (parameters: IDataObject = {}, settings: NodeSettings = {}) =>
@@ -63,26 +38,6 @@ export const scheduleNode = (parameters: IDataObject = {}, settings: NodeSetting
 		},
 		settings,
 	);
-
-export interface ExpectedRequest {
-	method: string;
-	path: string;
-	query?: Record<string, string>;
-	body?: unknown;
-}
-
-/**
- * Exactly these requests, in this order, reached the sandbox, each with the API key as a bearer
- * token.
- */
-export function expectRequests(sb: Sandbox, expected: ExpectedRequest[]) {
-	expect(
-		sb.requests.map(({ method, path, query, body }) => ({ method, path, query, body })),
-	).toEqual(expected.map(({ method, path, query = {}, body }) => ({ method, path, query, body })));
-	for (const request of sb.requests) {
-		expect(request.headers.authorization).toBe(`Bearer ${API_KEY}`);
-	}
-}
 
 /** The output's `json` parts and `pairedItem`s, for one readable comparison. */
 export function expectOutput(output: INodeExecutionData[], expected: Array<[IDataObject, number]>) {

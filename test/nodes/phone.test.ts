@@ -1,6 +1,6 @@
 import type { ILoadOptionsFunctions } from 'n8n-workflow';
 
-import { awazNode, loadOptionsContext, runNode } from '../runner';
+import { awazNode, loadOptionsContext, runNode } from '../../kit/runner';
 import { expectOutput, expectRequests, PHONE_ID, SECOND_PHONE_ID, useSandbox } from './helpers';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports

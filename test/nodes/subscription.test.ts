@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { awazNode, runNode } from '../runner';
+import { awazNode, runNode } from '../../kit/runner';
 import { AGENT_ID, expectOutput, expectRequests, STATUSES, useSandbox } from './helpers';
 
 const t = useSandbox();

@@ -4,8 +4,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { RunResult } from '../runner';
-import { awazNode, runNode } from '../runner';
+import type { RunResult } from '../../kit/runner';
+import { awazNode, runNode } from '../../kit/runner';
 import {
 	AGENT_ID,
 	COMPANY_EMAIL,

@@ -6,7 +6,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { awazNode, n8n, runNode } from '../runner';
+import { awazNode, n8n, runNode } from '../../kit/runner';
 import type { Entity, Sandbox } from './helpers';
 import { AGENT_ID, expectOutput, expectRequests, locator, PHONE_ID, useSandbox } from './helpers';
 

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { awazNode, runNode } from '../runner';
+import { awazNode, runNode } from '../../kit/runner';
 import { COMPANY_EMAIL, expectOutput, expectRequests, useSandbox } from './helpers';
 
 const t = useSandbox();

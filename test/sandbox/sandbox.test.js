@@ -4,7 +4,7 @@ const http = require('http');
 const path = require('path');
 const { spawn } = require('child_process');
 const { once } = require('events');
-const { startSandbox, STATUSES, makeObjectId, buildFixtures } = require('.');
+const { startSandbox, STATUSES, makeObjectId, buildFixtures } = require('../../kit/sandbox');
 
 const KEY = 'test-key-main';
 const OTHER_KEY = 'test-key-other';
@@ -60,6 +60,13 @@ const rateHeaders = (headers) => ({
 	limit: headers.get('x-ratelimit-limit'),
 	remaining: headers.get('x-ratelimit-remaining'),
 	reset: headers.get('x-ratelimit-reset'),
+});
+
+// The one place the Postman ids are written out: the sandbox must seed them, and kit/fixtures,
+// which every other test, the bench and the scripts read them from, must name them.
+test('kit/fixtures names the Postman collection’s first agent and phone', () => {
+	const fixtures = require('../../kit/fixtures');
+	expect([fixtures.AGENT_ID, fixtures.PHONE_ID]).toEqual([FIRST_AGENT, FIRST_PHONE]);
 });
 
 describe('fixtures', () => {
@@ -966,7 +973,7 @@ describe('lifecycle and options', () => {
 		const child = spawn(
 			process.execPath,
 			[
-				path.join(__dirname, 'cli.js'),
+				path.join(__dirname, '..', '..', 'kit', 'sandbox', 'cli.js'),
 				'--port',
 				'0',
 				'--api-key',
@@ -1277,7 +1284,7 @@ describe('call lifecycle', () => {
 		const child = spawn(
 			process.execPath,
 			[
-				path.join(__dirname, 'cli.js'),
+				path.join(__dirname, '..', '..', 'kit', 'sandbox', 'cli.js'),
 				'--port',
 				'0',
 				'--api-key',
@@ -1323,7 +1330,7 @@ describe('call lifecycle', () => {
 		]) {
 			const child = spawn(
 				process.execPath,
-				[path.join(__dirname, 'cli.js'), '--port', '0', ...args],
+				[path.join(__dirname, '..', '..', 'kit', 'sandbox', 'cli.js'), '--port', '0', ...args],
 				{ stdio: 'ignore' },
 			);
 			const [code] = await once(child, 'exit');

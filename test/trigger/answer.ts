@@ -5,14 +5,14 @@
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import type { Environment } from '../runner';
+import type { Environment } from '../../kit/runner';
 import {
 	AWAZ_TRIGGER_NODE,
 	n8nRequest,
 	RecordedResponse,
 	triggerLifecycle,
 	webhookContext,
-} from '../runner';
+} from '../../kit/runner';
 
 export interface SeenAnswer {
 	status: number;

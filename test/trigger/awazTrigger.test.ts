@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import type { DeliveredRequest } from '../runner';
+import type { DeliveredRequest } from '../../kit/runner';
 import {
 	deliverToTrigger,
 	n8nRequest,
@@ -15,7 +15,7 @@ import {
 	triggerLifecycle,
 	webhookContext,
 	AWAZ_TRIGGER_NODE,
-} from '../runner';
+} from '../../kit/runner';
 import { AGENT_ID, API_KEY, expectRequests, STATUSES, useSandbox } from '../nodes/helpers';
 import { answerTo } from './answer';
 

@@ -4,7 +4,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { CALL_IDS, UNKNOWN_CALL_ID } from '../fixtures';
+import { CALL_IDS, UNKNOWN_CALL_ID } from '../../kit/fixtures';
 import { AGENT_ID, expectRequests, STATUSES, useSandbox } from '../nodes/helpers';
 import { answerTo } from './answer';
 

@@ -5,7 +5,8 @@
 const path = require('node:path');
 const ui = require('./editor');
 
-const AGENT_ID = '65ff9abe3fdcbe533d3be143'; // "Sales Assistant" in the sandbox (Awaz's own example)
+// AGENT_ID: "Sales Assistant" in the sandbox (Awaz's own example).
+const { AGENT_ID, SECOND_AGENT_ID, SECOND_PHONE_ID } = require('../../kit/fixtures');
 const PACKAGE_DIR = process.env.AWAZ_UI_PACKAGE_DIR || path.join(__dirname, '..', '..');
 const DOCS_DIR = path.join(__dirname, '..', '..', 'docs');
 
@@ -121,7 +122,7 @@ describe('node panel', () => {
 		]);
 		expect(hook.agents).toEqual([]);
 
-		// An outcome, as the sandbox's call lifecycle delivers one (test/sandbox/README.md).
+		// An outcome, as the sandbox's call lifecycle delivers one (kit/sandbox/README.md).
 		const event = {
 			id: '674b1c995e504fadc9b6fab9',
 			status: 'outcome',
@@ -257,8 +258,8 @@ describe('Call → Schedule', () => {
 		const created = env.sandbox.state.calls.at(-1);
 		expect(created.contact).toMatchObject({ name: 'Jane Doe', phone: '+14155550123' });
 		expect(created).toMatchObject({
-			agent: '670000000000000000000102',
-			from: '66247463179840c558c9dd93',
+			agent: SECOND_AGENT_ID,
+			from: SECOND_PHONE_ID,
 		});
 		await output.getByText(created.id).first().waitFor();
 	});

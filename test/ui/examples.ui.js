@@ -40,7 +40,7 @@ function examples() {
 
 const AGENT = 'Sales Assistant'; // the sandbox's first agent
 const LEADS_EXAMPLE = path.join(EXAMPLES_DIR, 'call-leads-and-collect-outcomes.json');
-/** Calls move through their lifecycle in about 0.3 s instead of 28 s (test/sandbox/README.md). */
+/** Calls move through their lifecycle in about 0.3 s instead of 28 s (kit/sandbox/README.md). */
 const TIME_SCALE = 0.01;
 
 let env;

@@ -15,9 +15,52 @@ const path = require('node:path');
 const { credentialsHelper } = require('./credentials');
 
 const PACKAGE_DIR = path.resolve(__dirname, '../..');
-const PACKAGE_NAME = 'n8n-nodes-awaz';
-const AWAZ_NODE = `${PACKAGE_NAME}.awaz`;
-const AWAZ_TRIGGER_NODE = `${PACKAGE_NAME}.awazTrigger`;
+const PACKAGE_NAME = /** @type {const} */ ('n8n-nodes-awaz');
+const AWAZ_NODE = /** @type {const} */ (`${PACKAGE_NAME}.awaz`);
+const AWAZ_TRIGGER_NODE = /** @type {const} */ (`${PACKAGE_NAME}.awazTrigger`);
+
+/**
+ * @typedef {import('n8n-workflow').ICredentialDataDecryptedObject} ICredentialDataDecryptedObject
+ * @typedef {import('n8n-workflow').ICredentialType} ICredentialType
+ * @typedef {import('n8n-workflow').IDataObject} IDataObject
+ * @typedef {import('n8n-workflow').INode} INode
+ * @typedef {Record<string, ICredentialDataDecryptedObject>} CredentialData
+ *
+ * @typedef {object} EngineEnvironment
+ * @property {import('n8n-core').PackageDirectoryLoader} loader
+ * @property {import('n8n-workflow').INodeTypes} nodeTypes
+ * @property {Record<string, ICredentialType>} credentialTypes
+ * @property {CredentialData} credentials decrypted credential data per credential type
+ *
+ * @typedef {object} EnvironmentOptions
+ * @property {CredentialData} [credentials]
+ * @property {Record<string, import('n8n-workflow').INodeType | import('n8n-workflow').IVersionedNodeType>} [nodeTypes]
+ *   node types from elsewhere, by full name (e.g. 'n8n-nodes-base.httpRequest')
+ * @property {Record<string, ICredentialType>} [credentialTypes]
+ *
+ * @typedef {object} WorkflowRun
+ * @property {INode[]} nodes
+ * @property {IDataObject[]} [items]
+ * @property {CredentialData} [credentials]
+ * @property {import('n8n-workflow').WorkflowExecuteMode} [mode]
+ * @property {AbortSignal} [signal] aborting it stops the execution, as the editor's Stop button does
+ *
+ * @typedef {object} WorkflowResult
+ * @property {import('n8n-workflow').IRun} run
+ * @property {import('n8n-workflow').INodeExecutionData[]} output
+ *   the last node's items on its first output, or [] when it produced none
+ * @property {{ message: string, description?: string | null, context?: IDataObject,
+ *   httpCode?: string | null }} [error] the error that stopped the workflow, if any
+ *
+ * @typedef {object} InProcessN8n
+ * @property {() => Promise<import('n8n-core').PackageDirectoryLoader>} loadPackage
+ * @property {(options?: EnvironmentOptions) => Promise<EngineEnvironment>} environment
+ * @property {(env: EngineEnvironment, hooks: import('n8n-core').ExecutionLifecycleHooks,
+ *   credentials?: CredentialData) => import('n8n-workflow').IWorkflowExecuteAdditionalData} additionalData
+ * @property {(env: EngineEnvironment, workflow: { id: string, nodes: INode[], active?: boolean })
+ *   => import('n8n-workflow').Workflow} newWorkflow
+ * @property {(env: EngineEnvironment, run: WorkflowRun) => Promise<WorkflowResult>} runWorkflow
+ */
 /** Where the engine's n8n pretends to listen: the base of the webhook URLs nodes see. */
 const BASE_URL = 'http://127.0.0.1:5678';
 /** Workflows run in a zone with an offset, so that a node that ignores the workflow's timezone shows. */
@@ -35,6 +78,7 @@ function chained(nodes) {
 /**
  * The engine over the given modules.
  * @param {{ core: typeof import('n8n-core'), workflow: typeof import('n8n-workflow') }} modules
+ * @returns {InProcessN8n}
  */
 function inProcessN8n({ core, workflow: workflowLib }) {
 	let loaderPromise;

@@ -3,7 +3,7 @@
 
 /**
  * Runs the sandbox until SIGINT/SIGTERM, e.g. for `npm start` (n8n against a fake Awaz):
- *   node test/sandbox/cli.js --port 5681 --api-key sandbox-key [--limit 100 --window-ms 60000]
+ *   node kit/sandbox/cli.js --port 5681 --api-key sandbox-key [--limit 100 --window-ms 60000]
  * --api-key may be repeated (or comma-separated) for several valid keys. Created calls go through
  * the call lifecycle (README.md) at --time-scale (default 1), unless --no-lifecycle.
  */
@@ -11,7 +11,7 @@ const { parseArgs } = require('util');
 const { startSandbox } = require('./server');
 
 const USAGE =
-	'usage: node test/sandbox/cli.js [--port 5681] [--api-key sandbox-key]... [--limit 100] [--window-ms 60000]\n' +
+	'usage: node kit/sandbox/cli.js [--port 5681] [--api-key sandbox-key]... [--limit 100] [--window-ms 60000]\n' +
 	'                                [--page-size 20] [--call-count 57] [--latency-ms 0] [--verbose]\n' +
 	'                                [--time-scale 1 | --no-lifecycle]';
 

@@ -6,6 +6,13 @@ const { timelineFor, outcomeVariables } = require('./lifecycle');
 
 /** @typedef {import('./fixtures').SandboxData} SandboxData */
 /** @typedef {import('./fixtures').Call} Call */
+/**
+ * The data as tests read and change it (`sb.state`, `sb.fixtures`): any field, so that a test can
+ * add one the seed data does not have.
+ * @typedef {{ id: string } & Record<string, any>} Entity
+ * @typedef {{ agents: Entity[], phones: Entity[], contactLists: Entity[], calls: Entity[],
+ *   contacts: Entity[], hooks: import('./fixtures').Hook[], companies: Record<string, Entity> }} SandboxState
+ */
 
 /**
  * What to send. A string body goes out as-is, an object as JSON, undefined as an empty body
@@ -17,7 +24,7 @@ const { timelineFor, outcomeVariables } = require('./lifecycle');
 /**
  * One received request, as logged in sb.requests.
  * @typedef {{ method: string, path: string, query: Record<string, string>,
- *   headers: Record<string, string | string[] | undefined>, body: unknown, rawBody: string,
+ *   headers: Record<string, string | string[] | undefined>, body: any, rawBody: string,
  *   status: number | null, time: number }} LoggedRequest
  */
 
@@ -480,7 +487,7 @@ class Sandbox {
 	requests = [];
 	/** @type {QueuedFault[]} pending faults, in matching order. */
 	faults = [];
-	/** @type {Readonly<SandboxData>} */ fixtures;
+	/** @type {Readonly<SandboxState>} */ fixtures;
 	/** @type {Transition[]} status changes of created calls, in order; emptied in place, never replaced. */
 	transitions = [];
 
@@ -518,7 +525,8 @@ class Sandbox {
 	}
 
 	/** Live data (replaced by reset()): agents, phones, contactLists, calls (seeded then created, in
-	 * list order), contacts (created by POST /v1/contacts), hooks, companies (keyed by email). */
+	 * list order), contacts (created by POST /v1/contacts), hooks, companies (keyed by email).
+	 * @returns {SandboxState} */
 	get state() {
 		return this.#data;
 	}

@@ -9,6 +9,11 @@
 /**
  * Resolves `={{$credentials.x}}` with n8n's own expression engine, as n8n's CredentialsHelper does;
  * any other value is returned as it is.
+ * @param {import('n8n-workflow').Workflow} workflow
+ * @param {import('n8n-workflow').INode} node
+ * @param {unknown} value
+ * @param {import('n8n-workflow').ICredentialDataDecryptedObject} credentials
+ * @returns {unknown}
  */
 function resolveWithCredentials(workflow, node, value, credentials) {
 	if (typeof value !== 'string' || !value.startsWith('=')) return value;
@@ -95,9 +100,12 @@ function helperClassFor(workflowLib) {
 
 /**
  * An ICredentialsHelper that hands out `dataByType[type]` for every node credential of that type.
- * @param workflowLib the n8n-workflow module the engine runs on
- * @param credentialTypes the known credential types by name (their `authenticate` and `properties`)
- * @param dataByType the decrypted data per credential type
+ * @param {typeof import('n8n-workflow')} workflowLib the n8n-workflow module the engine runs on
+ * @param {Record<string, import('n8n-workflow').ICredentialType>} credentialTypes the known
+ *   credential types by name (their `authenticate` and `properties`)
+ * @param {Record<string, import('n8n-workflow').ICredentialDataDecryptedObject>} dataByType the
+ *   decrypted data per credential type
+ * @returns {import('n8n-workflow').ICredentialsHelper}
  */
 function credentialsHelper(workflowLib, credentialTypes, dataByType) {
 	const Helper = helperClassFor(workflowLib);

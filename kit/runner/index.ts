@@ -7,5 +7,6 @@
 export { AWAZ_TRIGGER_NODE, PACKAGE_DIR } from './engine';
 export type { NodeSettings } from '../fixtures';
 export { awazNode } from '../fixtures';
+export * from './bed';
 export * from './project';
 export * from './trigger';
