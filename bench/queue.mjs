@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Queue mode, measured (issue #10): n8n 2.41.1 as main + 2 workers + 1 webhook process on
+ * Queue mode, measured: n8n 2.41.1 as main + 2 workers + 1 webhook process on
  * PostgreSQL and Redis (scripts/n8n/queue.mjs), against the Awaz sandbox at 20 requests per 2 s
  * on one key. Prints:
  *   - how long the stack takes to start: cold (new database: migrations) and warm (same database,

@@ -21,7 +21,7 @@
  * window-aligned floor of bench/README.md ("The floor"). Exits 1 when any run is above 1.05× or
  * has a 429, a call missing or a call placed twice.
  *
- * Runs in the in-process n8n engine (test/runner/engine.js on the project's n8n-core), as
+ * Runs in the in-process n8n engine (kit/runner/engine.js on the project's n8n-core), as
  * bench/wait.mjs does. Prints a markdown report on stdout and keeps a copy in
  * .tmp/bench/schedule-<time>.md (raw numbers in schedule-<time>.json); progress goes to stderr.
  */
@@ -39,9 +39,9 @@ process.env.N8N_LOG_LEVEL = 'silent';
 process.env.N8N_DIAGNOSTICS_ENABLED = 'false';
 
 const require = createRequire(import.meta.url);
-const { inProcessN8n } = require('../test/runner/engine');
-const { startSandbox } = require('../test/sandbox');
-const { AGENT_ID, PHONE_ID, awazNode, locator } = require('../test/fixtures');
+const { inProcessN8n } = require('../kit/runner/engine');
+const { startSandbox } = require('../kit/sandbox');
+const { AGENT_ID, API_KEY, PHONE_ID, awazNode, locator } = require('../kit/fixtures');
 
 const args = Object.fromEntries(
 	process.argv.slice(2).map((arg) => {
@@ -53,7 +53,6 @@ const RUNS = Number(args.runs ?? 10);
 const CASES = (args.only ?? 'cold-one,cold-two,warm-one,warm-two').split(',');
 const TRACE = args.trace === 'true';
 
-const API_KEY = 'bench-schedule-key';
 const LIMIT = 20;
 const WINDOW_MS = 2000;
 const N = 100;

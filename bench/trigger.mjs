@@ -1,4 +1,4 @@
-// Benchmark (issue #4, throughput): the Awaz Trigger against n8n's own Webhook node, in one real
+// Benchmark (throughput): the Awaz Trigger against n8n's own Webhook node, in one real
 // n8n (the provisioned runtime, scripts/n8n/provision.mjs), fresh user folder under .n8n-local/.
 //
 //   npm run build && node bench/trigger.mjs [--events=200] [--concurrency=20] [--timeout=900] [--keep]
@@ -415,10 +415,7 @@ function verifyReport(r) {
 /** The Webhook node against the Awaz Trigger, round by round and on average. */
 function comparison(rounds) {
 	const lines = [];
-	lines.push(
-		`## Trigger throughput (issue #4): ${EVENTS} events, ${CONCURRENCY} in flight, one n8n`,
-		'',
-	);
+	lines.push(`## Trigger throughput: ${EVENTS} events, ${CONCURRENCY} in flight, one n8n`, '');
 	lines.push(
 		'| Round | Workflow | 2xx | All recorded | Last execution stopped | Sending done | p50 | p95 | max | Executions | missing / doubled | n8n CPU / execution |',
 	);

@@ -234,7 +234,7 @@ describe('a reset no window can have: held at most one window, then one request 
 	});
 });
 
-describe('a window used up in its last moments (issue 15)', () => {
+describe('a window used up in its last moments', () => {
 	const W = 2000;
 	const START = NOW + 60_000; // a window start (NOW is a whole minute)
 

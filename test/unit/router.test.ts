@@ -159,7 +159,7 @@ describe('what identifies an item across tries', () => {
 				},
 			},
 		} as unknown as IExecuteFunctions;
-		const outcome = await runOperation(ctx, scheduleEach).catch((error: Error) => error);
+		const outcome = await runOverItems(ctx, scheduleEach).catch((error: Error) => error);
 		return { sent, outcome };
 	}
 
