@@ -63,6 +63,11 @@ describe('rate-limit headers', () => {
 		expect(readRetryAfterMs({ 'Retry-After': new Date(NOW + 4000).toUTCString() }, NOW)).toBe(4000);
 		expect(readRetryAfterMs({ 'retry-after': new Date(NOW - 4000).toUTCString() }, NOW)).toBe(0);
 		expect(readRetryAfterMs({ 'retry-after': 'soon' }, NOW)).toBeUndefined();
+		// An HTTP date is on the server's clock: 30 s ahead of ours, its "now + 4 s" is 4 s away.
+		const serverAhead = 30_000;
+		const onServerClock = new Date(NOW + serverAhead + 4000).toUTCString();
+		expect(readRetryAfterMs({ 'retry-after': onServerClock }, NOW, serverAhead)).toBe(4000);
+		expect(readRetryAfterMs({ 'retry-after': onServerClock }, NOW, -serverAhead)).toBe(64_000);
 		expect(readRetryAfterMs({}, NOW)).toBeUndefined();
 	});
 
