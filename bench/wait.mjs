@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Issue 9's bench: what Call → Schedule and Wait for Outcome costs and how late its results are,
+ * What Call → Schedule and Wait for Outcome costs and how late its results are,
  * measured against the Awaz sandbox on loopback with the real rate limit (100 requests per 60 s
  * window) and calls that move through their lifecycle (kit/sandbox/README.md, "Call lifecycle").
  *
