@@ -1,10 +1,9 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { callPath } from '../../../shared/endpoints';
-import { callLocator } from '../fields';
+import { callLocator, showFor } from '../fields';
 import { readFields } from '../../helpers/validation';
 import type { AwazOperation } from '../operation';
-import { showFor } from '../fields';
 
 /**
  * Lookups may overlap: waiting out every round trip in turn makes a batch slow, and a lookup sent

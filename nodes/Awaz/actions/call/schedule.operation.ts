@@ -6,11 +6,10 @@ import {
 	placeInCallingHours,
 	readCallingHours,
 } from '../../helpers/callingHours';
-import { idLocator, phoneNumberField } from '../fields';
+import { idLocator, phoneNumberField, showFor } from '../fields';
 import { readFields } from '../../helpers/validation';
 import type { AwazOperation } from '../operation';
 import { PLACES_CALLS } from '../operation';
-import { showFor } from '../fields';
 
 const show = showFor('call', 'schedule');
 

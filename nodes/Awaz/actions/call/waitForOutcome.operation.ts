@@ -1,10 +1,9 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { callLocator } from '../fields';
+import { callLocator, showFor } from '../fields';
 import { readFields } from '../../helpers/validation';
 import type { AwazOperation } from '../operation';
 import { ONE_AT_A_TIME_READ } from '../operation';
-import { showFor } from '../fields';
 import type { CallWait } from './waitFields';
 import { readWaitSettings, waitFields } from './waitFields';
 import { waitPhase } from './waitPhase';

@@ -1,11 +1,10 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { CONTACTS_PATH } from '../../../shared/endpoints';
-import { additionalFields, phoneNumberField } from '../fields';
+import { additionalFields, phoneNumberField, showFor } from '../fields';
 import { readFields } from '../../helpers/validation';
 import type { AwazOperation } from '../operation';
 import { ONE_AT_A_TIME_WRITE } from '../operation';
-import { showFor } from '../fields';
 
 const show = showFor('contact', 'create');
 

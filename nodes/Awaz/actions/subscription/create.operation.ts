@@ -1,7 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { CALL_STATUSES } from '../../../shared/callStatuses';
-
 import { agentIdsField, statusesField } from '../../../shared/fields';
 import { readSubscriptionFilter, subscribeRequest } from '../../../shared/subscription';
 import { invalidField, readFields } from '../../helpers/validation';

@@ -1,11 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { ADD_CREDITS_PATH, ADD_MINUTES_PATH } from '../../../shared/endpoints';
-import { additionalFields } from '../fields';
+import { additionalFields, showFor } from '../fields';
 import { readFields } from '../../helpers/validation';
 import type { AwazOperation } from '../operation';
 import { ONE_AT_A_TIME_WRITE } from '../operation';
-import { showFor } from '../fields';
 
 /** Add Credits and Add Minutes differ only in the amount they top up and where they send it. */
 export function topUpOperation(amount: 'credits' | 'minutes', operation: string): AwazOperation {
