@@ -21,22 +21,15 @@ import { readFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
 import { provision } from '../scripts/n8n/provision.mjs';
 import { prepareQueueStack } from '../scripts/n8n/queue.mjs';
 import { sandboxCredential, startAwazSandbox } from '../scripts/n8n/sandbox.mjs';
+import { ROOT, args, progress } from './common.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 
-const args = Object.fromEntries(
-	process.argv.slice(2).map((arg) => {
-		const [key, value = 'true'] = arg.replace(/^--/, '').split('=');
-		return [key, value];
-	}),
-);
 const RUNS = Number(args.runs ?? 3);
 const EXECUTIONS = 4;
 const ITEMS = 50;
@@ -45,9 +38,7 @@ const WINDOW_MS = 2000;
 const MAX_RATIO = 1.15;
 const WORKFLOW = { id: 'awazBenchQueue01', path: 'awaz-bench/queue-schedule' };
 
-const started = Date.now();
-const log = (...parts) =>
-	console.error(`[bench:queue +${((Date.now() - started) / 1000).toFixed(1)}s]`, ...parts);
+const log = progress('bench:queue');
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
 /** The e2e suite's Call → Schedule workflow, answering its webhook at once. */

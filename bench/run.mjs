@@ -13,25 +13,17 @@ import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
 import { provision } from '../scripts/n8n/provision.mjs';
+import { OUT_DIR, ROOT, args, commandLine, progress } from './common.mjs';
 import * as wf from './workflows.mjs';
 
 const require = createRequire(import.meta.url);
 const { startSandbox } = require('../kit/sandbox');
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const OUT_DIR = join(ROOT, '.tmp', 'bench');
 const { API_KEY } = require('../kit/fixtures');
 
-const args = Object.fromEntries(
-	process.argv.slice(2).map((arg) => {
-		const [key, value = 'true'] = arg.replace(/^--/, '').split('=');
-		return [key, value];
-	}),
-);
 const ONLY = args.only ? new Set(args.only.split(',').map(Number)) : undefined;
 const OVERALL_TIMEOUT_S = Number(args.timeout ?? 900);
 
@@ -54,8 +46,7 @@ const NO_LIMIT = 1_000_000;
 const JOB_TIMEOUT_MS = 180_000;
 const READY_TIMEOUT_MS = 60_000;
 
-const log = (...parts) =>
-	console.error(`[bench +${((Date.now() - started) / 1000).toFixed(1)}s]`, ...parts);
+const log = progress('bench');
 const started = Date.now();
 
 // ---- workers ----------------------------------------------------------------------------------
@@ -647,7 +638,7 @@ function table() {
 function machine(versions) {
 	const cpus = os.cpus();
 	return [
-		`- command: \`npm run bench\` (= \`npm run build && node bench/run.mjs${process.argv.slice(2).length ? ' ' + process.argv.slice(2).join(' ') : ''}\`)`,
+		`- command: \`npm run bench\` (= \`npm run build && ${commandLine('run.mjs')}\`)`,
 		`- machine: ${os.availableParallelism()} CPUs (nproc) × ${cpus[0]?.model ?? '?'}, ${mb(os.totalmem())} MB RAM, ${os.platform()} ${os.release()}`,
 		`- orchestrator + sandbox: Node ${process.version}; workflows: Node ${versions?.node ?? '?'}, n8n-core ${versions?.n8nCore ?? '?'}, n8n-workflow ${versions?.n8nWorkflow ?? '?'}, n8n-nodes-base ${versions?.n8nNodesBase ?? '?'} (HTTP Request v${wf.HTTP_REQUEST_VERSION})`,
 		`- scaled rate limit ${LIMIT} requests / ${WINDOW_MS} ms window (aligned); finished ${new Date().toISOString()}, ${s(Date.now() - started)} s in all`,

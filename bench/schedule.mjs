@@ -27,32 +27,19 @@
  * bench/wait.mjs does. Prints a markdown report on stdout and keeps a copy in
  * .tmp/bench/schedule-<time>.md (raw numbers in schedule-<time>.json); progress goes to stderr.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
+import { OUT_DIR, args, commandLine, inProcessEngine, progress } from './common.mjs';
 import { awazSchedule } from './workflows.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const OUT_DIR = join(ROOT, '.tmp', 'bench');
-mkdirSync(OUT_DIR, { recursive: true });
-process.env.N8N_USER_FOLDER = join(OUT_DIR, 'n8n-user');
-process.env.N8N_LOG_LEVEL = 'silent';
-process.env.N8N_DIAGNOSTICS_ENABLED = 'false';
-
+const n8n = inProcessEngine();
 const require = createRequire(import.meta.url);
-const { inProcessN8n } = require('../kit/runner/engine');
 const { startSandbox } = require('../kit/sandbox');
 const { AGENT_ID, API_KEY, PHONE_ID, awazNode, locator } = require('../kit/fixtures');
 
-const args = Object.fromEntries(
-	process.argv.slice(2).map((arg) => {
-		const [key, value = 'true'] = arg.replace(/^--/, '').split('=');
-		return [key, value];
-	}),
-);
 const RUNS = Number(args.runs ?? 10);
 const CASES = (args.only ?? 'cold-one,cold-two,warm-one,warm-two').split(',');
 const TRACE = args.trace === 'true';
@@ -64,11 +51,7 @@ const BOUND = 1.05;
 /** Where in its window the first request of run i lands (ms): 40 ms before the end, or spread. */
 const offsetFor = (i) => (i % 5 === 0 ? WINDOW_MS - 40 : Math.round(((i * 7) % 10) * 190 + 60));
 
-const started = Date.now();
-const log = (...parts) =>
-	console.error(`[bench-schedule +${((Date.now() - started) / 1000).toFixed(1)}s]`, ...parts);
-
-const n8n = inProcessN8n({ core: require('n8n-core'), workflow: require('n8n-workflow') });
+const log = progress('bench-schedule');
 
 // The built gate, watched from outside: the same module instance the loaded package uses. Every
 // hold it gives a request is recorded (the published code has no trace); --trace also prints its
@@ -329,7 +312,7 @@ function report(rows) {
 					'.'
 			: "No run had its first window cut short by the sender's pace.",
 		'',
-		`Command: \`node bench/schedule.mjs${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}\` (after \`npm run build\`), ` +
+		`Command: \`${commandLine('schedule.mjs')}\` (after \`npm run build\`), ` +
 			`${new Date().toISOString()}, Node ${process.version}, n8n-core ${require('n8n-core/package.json').version}, ` +
 			`${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, load ${os.loadavg()[0].toFixed(2)}.`,
 	);

@@ -23,15 +23,10 @@ import { join } from 'node:path';
 import { PROJECT_ROOT, prepareN8n } from '../scripts/n8n/instance.mjs';
 import { provision } from '../scripts/n8n/provision.mjs';
 import { sandboxCredential, startAwazSandbox } from '../scripts/n8n/sandbox.mjs';
+import { args, commandLine } from './common.mjs';
 
 const { AGENT_ID, PHONE_ID } = createRequire(import.meta.url)('../kit/fixtures');
 
-const args = Object.fromEntries(
-	process.argv.slice(2).map((a) => {
-		const [k, v] = a.replace(/^--/, '').split('=');
-		return [k, v ?? true];
-	}),
-);
 const EVENTS = Number(args.events ?? 200);
 const CONCURRENCY = Number(args.concurrency ?? 20);
 const TIMEOUT_S = Number(args.timeout ?? 900);
@@ -576,7 +571,7 @@ async function main() {
 			// reported as '?'
 		}
 		const facts = {
-			command: `node bench/trigger.mjs${process.argv.slice(2).length ? ' ' + process.argv.slice(2).join(' ') : ''}`,
+			command: commandLine('trigger.mjs'),
 			nproc: os.availableParallelism?.() ?? os.cpus().length,
 			cpu: os.cpus()[0]?.model ?? '?',
 			memGb: (os.totalmem() / 2 ** 30).toFixed(1),

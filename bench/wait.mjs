@@ -22,31 +22,18 @@
  * and n8n-workflow), as two executions of one n8n instance. Prints a markdown report on stdout and
  * keeps a copy in .tmp/bench/wait-<time>.md; progress goes to stderr.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const OUT_DIR = join(ROOT, '.tmp', 'bench');
-mkdirSync(OUT_DIR, { recursive: true });
-// n8n-core writes its settings under N8N_USER_FOLDER: keep them in the project's ignored folder.
-process.env.N8N_USER_FOLDER = join(OUT_DIR, 'n8n-user');
-process.env.N8N_LOG_LEVEL = 'silent';
-process.env.N8N_DIAGNOSTICS_ENABLED = 'false';
+import { OUT_DIR, args, commandLine, inProcessEngine, progress } from './common.mjs';
 
+const n8n = inProcessEngine();
 const require = createRequire(import.meta.url);
-const { inProcessN8n } = require('../kit/runner/engine');
 const { startSandbox } = require('../kit/sandbox');
 const { AGENT_ID, API_KEY, PHONE_ID, awazNode, locator } = require('../kit/fixtures');
 
-const args = Object.fromEntries(
-	process.argv.slice(2).map((arg) => {
-		const [key, value = 'true'] = arg.replace(/^--/, '').split('=');
-		return [key, value];
-	}),
-);
 const PARTS = new Set((args.only ?? 'a,b,c').split(','));
 /** (c): how many leads, and how the sandbox orders GET /v1/calls. */
 const SHEET_N = Number(args.calls ?? 150);
@@ -63,11 +50,7 @@ const BATCH_N = 50;
 /** More than the second workflow can place while the wait runs: it is stopped when the wait ends. */
 const OTHER_N = 400;
 
-const started = Date.now();
-const log = (...parts) =>
-	console.error(`[bench-wait +${((Date.now() - started) / 1000).toFixed(1)}s]`, ...parts);
-
-const n8n = inProcessN8n({ core: require('n8n-core'), workflow: require('n8n-workflow') });
+const log = progress('bench-wait');
 
 /** The Awaz node scheduling one call per item (`name`, `phone`); `wait` adds the wait. */
 function callNode(wait, name) {
@@ -341,7 +324,7 @@ function report(a, b, c) {
 		);
 	}
 	lines.push(
-		`Command: \`node bench/wait.mjs${args.only ? ` --only=${args.only}` : ''}\` (after \`npm run build\`), ` +
+		`Command: \`${commandLine('wait.mjs')}\` (after \`npm run build\`), ` +
 			`${new Date().toISOString()}, Node ${process.version}, n8n-core ${require('n8n-core/package.json').version}, ` +
 			`${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, load ${os.loadavg()[0].toFixed(2)}.`,
 	);
