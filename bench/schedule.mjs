@@ -57,15 +57,15 @@ const log = progress('bench-schedule');
 // hold it gives a request is recorded (the published code has no trace); --trace also prints its
 // state per request.
 const { RateLimitGate } = require('../dist/nodes/shared/transport/rateLimit.js');
-/** The holds the gate gave in the current run: when it decided (ms since the epoch) and how long. */
-let holds = [];
+/** When the gate gave a hold (ms since the epoch), in the current run. */
+let holdsAt = [];
 {
 	const t = () => `${Date.now() % 100000}`.padStart(5, '0');
 	const inWindow = (ms) => ms % WINDOW_MS;
 	const before = RateLimitGate.prototype.delayBeforeNextRequest;
 	RateLimitGate.prototype.delayBeforeNextRequest = function (now = Date.now()) {
 		const hold = before.call(this, now);
-		if (hold > 0) holds.push({ at: now, hold });
+		if (hold > 0) holdsAt.push(now);
 		if (!TRACE) return hold;
 		const s = this.state;
 		log(
@@ -126,26 +126,18 @@ function floorOf(firstAt, n, firstWindowTakes = LIMIT) {
 }
 
 /**
- * The sender's own pace in this run: the median gap between two requests that arrived one after
- * the other in the same window (ms). Printed, not used for the bound.
+ * The gaps between two requests that arrived one after the other in the same window (ms), with
+ * that window's number, from the arrival times in order. Their median is the sender's own pace in
+ * this run and the first window's longest gap is printed beside its holds; neither sets the bound.
  */
-function paceOf(times) {
-	const sorted = [...times].sort((a, b) => a - b);
+function sameWindowGaps(sorted) {
 	const gaps = [];
-	for (let i = 1; i < sorted.length; i++)
-		if (Math.floor(sorted[i] / WINDOW_MS) === Math.floor(sorted[i - 1] / WINDOW_MS))
-			gaps.push(sorted[i] - sorted[i - 1]);
-	return gaps.length ? median(gaps) : 0;
-}
-
-/** Longest gap between two requests of the first window (ms), printed beside the holds. */
-function firstWindowGapOf(times) {
-	const sorted = [...times].sort((a, b) => a - b);
-	const w0 = Math.floor(sorted[0] / WINDOW_MS);
-	let gap = 0;
-	for (let i = 1; i < sorted.length && Math.floor(sorted[i] / WINDOW_MS) === w0; i++)
-		gap = Math.max(gap, sorted[i] - sorted[i - 1]);
-	return gap;
+	for (let i = 1; i < sorted.length; i++) {
+		const window = Math.floor(sorted[i] / WINDOW_MS);
+		if (window === Math.floor(sorted[i - 1] / WINDOW_MS))
+			gaps.push({ window, ms: sorted[i] - sorted[i - 1] });
+	}
+	return gaps;
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -181,7 +173,7 @@ async function oneRun(kind, index) {
 		while (startAt < Date.now() + 300) startAt += WINDOW_MS;
 		await sleep(startAt - Date.now());
 		sb.clearLog();
-		holds = [];
+		holdsAt = [];
 		const runStartedAt = Date.now();
 		const results = await Promise.all(
 			tags.map((tag) =>
@@ -189,9 +181,10 @@ async function oneRun(kind, index) {
 			),
 		);
 		const posts = sb.requests.filter((r) => r.method === 'POST' && r.path === '/v1/calls');
-		const times = posts.map((r) => r.time);
-		const firstAt = Math.min(...times);
-		const lastAt = Math.max(...times);
+		const times = posts.map((r) => r.time).sort((a, b) => a - b);
+		const firstAt = times[0];
+		const lastAt = times[times.length - 1];
+		const w0 = Math.floor(firstAt / WINDOW_MS);
 		lags[executions].push(firstAt - runStartedAt);
 		const created = new Map();
 		for (const call of sb.state.calls) {
@@ -207,15 +200,19 @@ async function oneRun(kind, index) {
 				doubled += Math.max(0, count - 1);
 			}
 		const floorMs = floorOf(firstAt, N);
-		const paceMs = paceOf(times);
+		const gaps = sameWindowGaps(times);
+		const paceMs = gaps.length ? median(gaps.map((gap) => gap.ms)) : 0;
 		const perWindow = {};
 		for (const time of times) {
-			const w = Math.floor(time / WINDOW_MS) - Math.floor(firstAt / WINDOW_MS);
+			const w = Math.floor(time / WINDOW_MS) - w0;
 			perWindow[w] = (perWindow[w] ?? 0) + 1;
 		}
-		const firstWindowGapMs = firstWindowGapOf(times);
-		const w0End = (Math.floor(firstAt / WINDOW_MS) + 1) * WINDOW_MS;
-		const firstWindowHolds = holds.filter((h) => h.at >= firstAt && h.at < w0End).length;
+		const firstWindowGapMs = Math.max(
+			0,
+			...gaps.filter((gap) => gap.window === w0).map((gap) => gap.ms),
+		);
+		const w0End = (w0 + 1) * WINDOW_MS;
+		const firstWindowHolds = holdsAt.filter((at) => at >= firstAt && at < w0End).length;
 		// A first window that closed while the gate held nothing counts with what it took (the
 		// sender could not do more in it); one in which the gate held a request is held to LIMIT.
 		const cutBySender = perWindow[0] < LIMIT && firstWindowHolds === 0;
@@ -240,10 +237,10 @@ async function oneRun(kind, index) {
 			errors: results.map((r) => r.error?.message).filter(Boolean),
 			perWindow: Object.values(perWindow),
 			// Every POST's arrival after the first (ms), for a look afterwards.
-			arrivals: [...times].sort((a, b) => a - b).map((time) => time - firstAt),
+			arrivals: times.map((time) => time - firstAt),
 			// When each window's first request arrived, after the window's start (ms).
 			windowStartLag: Object.keys(perWindow).map((w) => {
-				const start = (Math.floor(firstAt / WINDOW_MS) + Number(w)) * WINDOW_MS;
+				const start = (w0 + Number(w)) * WINDOW_MS;
 				const first = Math.min(
 					...times.filter((time) => time >= start && time < start + WINDOW_MS),
 				);
